@@ -1,1 +1,10 @@
-export {};
+export { FdtBuilder, FdtNode } from './builder.js';
+export type { AddNodeOptions, BuildOptions, FdtBuilderOptions, FdtProperty, FdtReservation } from './builder.js';
+export { parseDtb, treeToBuilder, FdtTreeNode } from './reader.js';
+export type { FdtRawProperty, FdtTree } from './reader.js';
+export { formatDts, formatValue } from './dts.js';
+export { ref, u64Cells } from './value.js';
+export type { Cell, FdtValue, PhandleRef } from './value.js';
+export { FdtError } from './errors.js';
+export * from './defs.js';
+export { FDT_SPEC } from './spec.js';
