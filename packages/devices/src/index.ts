@@ -1,1 +1,10 @@
-export {};
+export type { Clock, IrqLine, MmioDevice } from './types.js';
+export { LevelLatch, NO_IRQ } from './types.js';
+export { Ns16550a, UART_FIFO_DEPTH, writeNs16550aNode } from './ns16550a.js';
+export type { Ns16550aOptions, Ns16550aState, UartFdtOptions } from './ns16550a.js';
+export { Clint, CLINT_MSIP_BASE, CLINT_MTIME, CLINT_MTIMECMP_BASE, CLINT_SIZE, writeClintNode } from './clint.js';
+export type { ClintOptions, ClintState } from './clint.js';
+export { FINISHER_FAIL, FINISHER_PASS, FINISHER_RESET, SIFIVE_TEST_SIZE, SifiveTest, writeSifiveTestNodes } from './sifive-test.js';
+export type { SifiveTestOptions, SifiveTestState } from './sifive-test.js';
+export { GOLDFISH_RTC_SIZE, GoldfishRtc, writeGoldfishRtcNode } from './goldfish-rtc.js';
+export type { GoldfishRtcOptions, GoldfishRtcState } from './goldfish-rtc.js';
