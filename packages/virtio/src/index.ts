@@ -1,1 +1,13 @@
-export {};
+export { VIRTIO_SPEC } from './spec.js';
+export * from './defs.js';
+export { FlatGuestMemory, type GuestMemory } from './memory.js';
+export type { IrqLine, DeviceContext, VirtioDevice } from './device.js';
+export type { Buffer, DescriptorChain } from './queue/chain.js';
+export { readFromChain, writeToChain, totalLength } from './queue/chain.js';
+export { QueueError, type QueueConfig, type QueueState, type Virtqueue, type QueueFactory } from './queue/queue.js';
+export { SplitQueue, splitQueue } from './queue/split.js';
+export { VirtioMmioTransport, VIRTIO_MMIO_SIZE, type MmioTransportState } from './transport/mmio.js';
+export { VirtioRng, type EntropySource } from './devices/rng.js';
+export { VirtioBlk, type VirtioBlkOptions } from './devices/blk.js';
+export { MemoryBackend, SnapshotBackend, type BlockBackend } from './devices/blk-backend.js';
+export { VirtioConsole } from './devices/console.js';
