@@ -95,3 +95,13 @@ export const VIRTIO_BLK_SECTOR_SIZE = 512;
 export const VIRTIO_CONSOLE_F_SIZE = 0;
 export const VIRTIO_CONSOLE_F_MULTIPORT = 1;
 export const VIRTIO_CONSOLE_F_EMERG_WRITE = 2;
+
+// §5.1 Network device
+export const VIRTIO_NET_F_CSUM = 0;
+export const VIRTIO_NET_F_MTU = 3;
+export const VIRTIO_NET_F_MAC = 5;
+export const VIRTIO_NET_F_MRG_RXBUF = 15;
+export const VIRTIO_NET_F_STATUS = 16;
+export const VIRTIO_NET_S_LINK_UP = 1;
+/** struct virtio_net_hdr with VIRTIO_F_VERSION_1 (num_buffers included), §5.1.6. */
+export const VIRTIO_NET_HDR_SIZE = 12;

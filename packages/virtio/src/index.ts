@@ -11,3 +11,5 @@ export { VirtioRng, type EntropySource } from './devices/rng.js';
 export { VirtioBlk, type VirtioBlkOptions } from './devices/blk.js';
 export { MemoryBackend, SnapshotBackend, type BlockBackend } from './devices/blk-backend.js';
 export { VirtioConsole } from './devices/console.js';
+export { VirtioNet } from './devices/net.js';
+export { NetworkSwitch, type NetBackend } from './devices/net-backend.js';
