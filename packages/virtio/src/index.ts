@@ -13,3 +13,4 @@ export { MemoryBackend, SnapshotBackend, type BlockBackend } from './devices/blk
 export { VirtioConsole } from './devices/console.js';
 export { VirtioNet } from './devices/net.js';
 export { NetworkSwitch, type NetBackend } from './devices/net-backend.js';
+export { VirtioMmioLegacyTransport } from './transport/mmio-legacy.js';

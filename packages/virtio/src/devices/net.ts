@@ -39,8 +39,12 @@ export class VirtioNet implements VirtioDevice {
     return readConfigBytes(this.config, offset, size);
   }
   writeConfig(): void {}
+  /** 12 bytes with VERSION_1; a legacy device without MRG_RXBUF uses the 10-byte header (§5.1.6.1). */
+  private hdrSize: number = D.VIRTIO_NET_HDR_SIZE;
+
   activate(ctx: DeviceContext): void {
     this.ctx = ctx;
+    this.hdrSize = (ctx.features >> BigInt(D.VIRTIO_F_VERSION_1)) & 1n ? D.VIRTIO_NET_HDR_SIZE : 10;
     this.fillRx();
   }
   reset(): void {
@@ -60,8 +64,8 @@ export class VirtioNet implements VirtioDevice {
     let any = false;
     for (let chain = queue.pop(); chain; chain = queue.pop()) {
       const len = totalLength(chain.readable);
-      if (len >= D.VIRTIO_NET_HDR_SIZE && len - D.VIRTIO_NET_HDR_SIZE <= MAX_FRAME) {
-        const frame = readFromChain(ctx.mem, chain, D.VIRTIO_NET_HDR_SIZE, len - D.VIRTIO_NET_HDR_SIZE);
+      if (len >= this.hdrSize && len - this.hdrSize <= MAX_FRAME) {
+        const frame = readFromChain(ctx.mem, chain, this.hdrSize, len - this.hdrSize);
         if (!frame) return ctx.fail('virtio-net buffer outside guest RAM');
         this.stats.txFrames++;
         this.stats.txBytes += frame.length;
@@ -93,16 +97,16 @@ export class VirtioNet implements VirtioDevice {
       if (!chain) break;
       const frame = this.backlog.shift()!;
       const room = totalLength(chain.writable);
-      if (room < D.VIRTIO_NET_HDR_SIZE + frame.length) {
+      if (room < this.hdrSize + frame.length) {
         // Without MRG_RXBUF the guest must post buffers that hold a whole frame (§5.1.6.3.1).
         this.stats.rxDropped++;
         queue.pushUsed(chain.head, 0);
         any = true;
         continue;
       }
-      const pkt = new Uint8Array(D.VIRTIO_NET_HDR_SIZE + frame.length);
-      new DataView(pkt.buffer).setUint16(10, 1, true); // num_buffers
-      pkt.set(frame, D.VIRTIO_NET_HDR_SIZE);
+      const pkt = new Uint8Array(this.hdrSize + frame.length);
+      if (this.hdrSize === D.VIRTIO_NET_HDR_SIZE) new DataView(pkt.buffer).setUint16(10, 1, true); // num_buffers
+      pkt.set(frame, this.hdrSize);
       const n = writeToChain(ctx.mem, chain, 0, pkt);
       if (n < 0) return ctx.fail('virtio-net buffer outside guest RAM');
       queue.pushUsed(chain.head, n);

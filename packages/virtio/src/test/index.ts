@@ -6,6 +6,7 @@
 import * as D from '../defs.js';
 import { FlatGuestMemory } from '../memory.js';
 import { VirtioMmioTransport } from '../transport/mmio.js';
+import { VirtioMmioLegacyTransport } from '../transport/mmio-legacy.js';
 import type { IrqLine, VirtioDevice } from '../device.js';
 
 export interface TestBuffer {
@@ -35,10 +36,33 @@ export class MockDriver {
   private heap = 0x10000;
   private queues: { size: number; desc: number; avail: number; used: number; freeHead: number; availIdx: number; lastUsed: number }[] = [];
 
-  constructor(device: VirtioDevice, ramSize = 1 << 20) {
-    this.ram = new Uint8Array(ramSize);
+  constructor(device: VirtioDevice, opts: { ramSize?: number; legacy?: boolean } = {}) {
+    this.ram = new Uint8Array(opts.ramSize ?? 1 << 20);
     this.mem = new FlatGuestMemory(RAM_BASE, this.ram);
-    this.transport = new VirtioMmioTransport(device, this.mem, this.irq);
+    this.transport = opts.legacy
+      ? new VirtioMmioLegacyTransport(device, this.mem, this.irq)
+      : new VirtioMmioTransport(device, this.mem, this.irq);
+  }
+
+  /** The legacy (version 1) initialisation: no FEATURES_OK, queues placed by page frame number (§4.2.4). */
+  initLegacy(queueSize = 16): void {
+    this.setReg(D.VIRTIO_MMIO_STATUS, 0);
+    this.setReg(D.VIRTIO_MMIO_STATUS, D.VIRTIO_CONFIG_S_ACKNOWLEDGE | D.VIRTIO_CONFIG_S_DRIVER);
+    this.setReg(D.VIRTIO_MMIO_GUEST_PAGE_SIZE, 4096);
+    for (let q = 0; ; q++) {
+      this.setReg(D.VIRTIO_MMIO_QUEUE_SEL, q);
+      const max = this.reg(D.VIRTIO_MMIO_QUEUE_NUM_MAX);
+      if (max === 0) break;
+      const size = Math.min(max, queueSize);
+      const desc = this.alloc(16 * size + 6 + 2 * size + 4096 + 6 + 8 * size, 4096);
+      const avail = desc + 16 * size;
+      const used = Math.ceil((avail + 6 + 2 * size) / 4096) * 4096;
+      this.setReg(D.VIRTIO_MMIO_QUEUE_NUM, size);
+      this.setReg(D.VIRTIO_MMIO_QUEUE_ALIGN, 4096);
+      this.setReg(D.VIRTIO_MMIO_QUEUE_PFN, desc / 4096);
+      this.queues.push({ size, desc, avail, used, freeHead: 0, availIdx: 0, lastUsed: 0 });
+    }
+    this.setReg(D.VIRTIO_MMIO_STATUS, D.VIRTIO_CONFIG_S_ACKNOWLEDGE | D.VIRTIO_CONFIG_S_DRIVER | D.VIRTIO_CONFIG_S_DRIVER_OK);
   }
 
   reg(off: number): number {

@@ -7,7 +7,7 @@ import { splitQueue } from '../queue/split.js';
 /** The bytes the MMIO register file occupies before the config space (virtio 1.2 §4.2.2). */
 export const VIRTIO_MMIO_SIZE = 0x200;
 
-interface QueueRegs {
+export interface QueueRegs {
   num: number;
   ready: boolean;
   desc: number;
@@ -42,16 +42,16 @@ export interface MmioTransportState {
  * the configuration-change interrupt (§2.1.2), writes to read-only registers are ignored.
  */
 export class VirtioMmioTransport {
-  private status = 0;
+  protected status = 0;
   private interruptStatus = 0;
-  private driverFeatures = 0n;
-  private deviceFeaturesSel = 0;
-  private driverFeaturesSel = 0;
-  private queueSel = 0;
+  protected driverFeatures = 0n;
+  protected deviceFeaturesSel = 0;
+  protected driverFeaturesSel = 0;
+  protected queueSel = 0;
   private configGeneration = 0;
-  private queueRegs: QueueRegs[];
+  protected queueRegs: QueueRegs[];
   private queues: Virtqueue[] = [];
-  private readonly offered: bigint;
+  protected readonly offered: bigint;
 
   constructor(
     readonly device: VirtioDevice,
@@ -169,7 +169,7 @@ export class VirtioMmioTransport {
     q.ready = true;
   }
 
-  private writeStatus(value: number): void {
+  protected writeStatus(value: number): void {
     if (value === 0) {
       this.reset();
       return;
@@ -186,7 +186,7 @@ export class VirtioMmioTransport {
     if (next & D.VIRTIO_CONFIG_S_DRIVER_OK && !(old & D.VIRTIO_CONFIG_S_DRIVER_OK)) this.activate();
   }
 
-  private activate(): void {
+  protected activate(): void {
     const feat = this.driverFeatures;
     const has = (bit: number) => ((feat >> BigInt(bit)) & 1n) === 1n;
     this.queues = this.queueRegs.map((r) => {
@@ -255,7 +255,7 @@ export class VirtioMmioTransport {
   /** The reason for the last DEVICE_NEEDS_RESET, for logs. */
   lastError: string | null = null;
 
-  private reset(): void {
+  protected reset(): void {
     this.device.reset();
     this.status = 0;
     this.interruptStatus = 0;
