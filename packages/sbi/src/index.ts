@@ -1,1 +1,35 @@
-export {};
+export * from './defs';
+export { SBI_SPEC, SBI_V0_1, SBI_V0_2, SBI_V0_3, SBI_V1_0, SBI_V2_0, SBI_V3_0, SBI_VERSIONS, sbiVersion, specVersionValue } from './spec';
+export type { SbiSpecVersion } from './spec';
+export type {
+  SbiCall, SbiOutcome, SbiGuestMemory, SbiExtensionName, SbiCallContext, SbiImplementation, SbiExtension, SbiRoute, SbiRouter,
+} from './types';
+export { Sbi, createSbi } from './sbi';
+export type { SbiOptions, SbiState } from './sbi';
+export { base } from './extensions/base';
+export { legacyExtension } from './extensions/legacy';
+export type { SbiLegacyHost, SupervisorLoad } from './extensions/legacy';
+export { time } from './extensions/time';
+export type { SbiTimerHost } from './extensions/time';
+export { ipi } from './extensions/ipi';
+export type { SbiIpiHost } from './extensions/ipi';
+export { rfence } from './extensions/rfence';
+export type { RemoteFence, RemoteFenceKind, SbiRfenceHost } from './extensions/rfence';
+export { hsm } from './extensions/hsm';
+export type { SbiHsmHost } from './extensions/hsm';
+export { srst } from './extensions/srst';
+export type { SbiResetHost } from './extensions/srst';
+export { dbcn, DBCN_MAX_CHUNK } from './extensions/dbcn';
+export type { SbiConsoleHost } from './extensions/dbcn';
+export { susp } from './extensions/susp';
+export type { SbiSystemSuspendHost } from './extensions/susp';
+export { sta } from './extensions/sta';
+export type { StaExtension } from './extensions/sta';
+export { fwft } from './extensions/fwft';
+export type { SbiFwftFeature, SbiFwftHost } from './extensions/fwft';
+export { experimental, vendor } from './extensions/ranges';
+export type { SbiRangeHandler } from './extensions/ranges';
+export { standardExtensions } from './standard';
+export type { SbiPlatform } from './standard';
+export { KVM_SBI_SPLIT, kvmSbiRoute, kvmSbiDisposition } from './kvm-split';
+export type { KvmSbiDisposition, KvmSbiSplitRow } from './kvm-split';
