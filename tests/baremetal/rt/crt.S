@@ -15,6 +15,13 @@ _start:
   csrw sscratch, t0
   la t0, rt_mtrap_entry
   csrw mtvec, t0
+  # PMP entry 0 = NAPOT over the whole address space, RWX, so S and U may run
+  # (priv spec, "Physical Memory Protection": with PMP entries implemented and none
+  # matching, S/U accesses fail). Tests that use PMP rewrite these entries.
+  li t0, -1
+  csrw pmpaddr0, t0
+  li t0, 0x1f
+  csrw pmpcfg0, t0
   # mstatus.FS = Initial so F/D instructions work.
   li t0, (1 << 13)
   csrs mstatus, t0
