@@ -14,3 +14,7 @@ export { VirtioConsole } from './devices/console.js';
 export { VirtioNet } from './devices/net.js';
 export { NetworkSwitch, type NetBackend } from './devices/net-backend.js';
 export { VirtioMmioLegacyTransport } from './transport/mmio-legacy.js';
+export { Virtio9p } from './devices/p9.js';
+export { P9Server } from './devices/p9/server.js';
+export { MemoryFs } from './devices/p9/memfs.js';
+export { Errno, FsError, type FsBackend, type FsStat, type FsStatfs } from './devices/p9/fs.js';
