@@ -30,4 +30,5 @@ pnpm install --frozen-lockfile
 if [ -f tests/baremetal/Makefile ]; then
   make -s -C tests/baremetal
 fi
+make -s -C packages/csr-h-ext/test-programs
 echo "setup: done"
