@@ -1,0 +1,296 @@
+/**
+ * binary64 arithmetic of the RISC-V D extension, bit-exact (results and fflags).
+ * Operands and results are (lo, hi) int32 halves. JS doubles give the
+ * round-to-nearest-even result; error-free transformations give the exact
+ * error, which decides the other rounding modes and NX. Results that may
+ * overflow, be tiny, or whose error cannot be proven exact go to a BigInt path.
+ */
+import { f64FromHalves, f64Hi, f64Lo, isF64NaN, isF64SNaN, nextAway } from './bits.js';
+import {
+  F64_CANONICAL_NAN_HI, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
+  FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
+  FFLAG_DZ, FFLAG_NV, type FpResult,
+} from './defs.js';
+import { signBit, twoProductErr, twoSumErr } from './eft.js';
+import { finishF64, roundPackBig, Unpacked, unpackF64, zeroSumNeg } from './round.js';
+
+const LO_BOUND = 2 ** -900;
+const HI_BOUND = 2 ** 995;
+const P_MAX = 2 ** 1000;
+const Q_MIN = 2 ** -1000;
+
+function setNaN(r: FpResult): void {
+  r.lo = 0;
+  r.hi = F64_CANONICAL_NAN_HI;
+}
+
+function invalid(r: FpResult): void {
+  r.flags |= FFLAG_NV;
+  setNaN(r);
+}
+
+function setDouble(r: FpResult, x: number): void {
+  r.lo = f64Lo(x);
+  r.hi = f64Hi(x);
+}
+
+function setZero(r: FpResult, neg: boolean): void {
+  r.lo = 0;
+  r.hi = neg ? 0x80000000 | 0 : 0;
+}
+
+function nan2(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number): boolean {
+  if (isF64NaN(aLo, aHi) || isF64NaN(bLo, bHi)) {
+    if (isF64SNaN(aLo, aHi) || isF64SNaN(bLo, bHi)) r.flags |= FFLAG_NV;
+    setNaN(r);
+    return true;
+  }
+  return false;
+}
+
+const ua = new Unpacked();
+const ub = new Unpacked();
+const uc = new Unpacked();
+
+/** Exact sum of two unpacked values, rounded (slow path). */
+function addBig(r: FpResult, negA: boolean, sigA: bigint, expA: number, negB: boolean, sigB: bigint, expB: number, rm: number): void {
+  const e = Math.min(expA, expB);
+  const a = sigA << BigInt(expA - e);
+  const b = sigB << BigInt(expB - e);
+  const sum = (negA ? -a : a) + (negB ? -b : b);
+  if (sum === 0n) return setZero(r, zeroSumNeg(negA, negB, rm));
+  roundPackBig(r, true, sum < 0n, sum < 0n ? -sum : sum, e, rm);
+}
+
+/** x + y for finite x, y whose exact sum is needed; s = x + y already computed and finite. */
+function finishSum(r: FpResult, x: number, y: number, s: number, rm: number): void {
+  if (s === 0) return setZero(r, zeroSumNeg(signBit(x), signBit(y), rm));
+  const t = twoSumErr(x, y, s);
+  if (t === 0) return setDouble(r, s);
+  // A tie (for RMM) is an error of exactly half the gap to the neighbour away from zero.
+  const tie = (t > 0) === (s > 0) && 2 * Math.abs(t) === Math.abs(nextAway(s) - s);
+  finishF64(r, s, t > 0 ? 1 : -1, tie, rm);
+}
+
+function add(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
+  const x = f64FromHalves(aLo, aHi);
+  const y = f64FromHalves(bLo, bHi);
+  const s = x + y;
+  if (s !== s) return invalid(r); // inf - inf
+  if (s === Infinity || s === -Infinity) {
+    if (x === s || y === s) return setDouble(r, s); // an infinite operand: exact
+    unpackF64(ua, aLo, aHi);
+    unpackF64(ub, bLo, bHi);
+    return addBig(r, ua.neg, ua.sig, ua.exp, ub.neg, ub.sig, ub.exp, rm);
+  }
+  finishSum(r, x, y, s, rm);
+}
+
+/** FADD.D */
+export function f64Add(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
+  if (nan2(r, aLo, aHi, bLo, bHi)) return;
+  add(r, aLo, aHi, bLo, bHi, rm);
+}
+
+/** FSUB.D */
+export function f64Sub(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
+  if (nan2(r, aLo, aHi, bLo, bHi)) return;
+  add(r, aLo, aHi, bLo, (bHi ^ 0x80000000) | 0, rm);
+}
+
+/** FMUL.D */
+export function f64Mul(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
+  if (nan2(r, aLo, aHi, bLo, bHi)) return;
+  const x = f64FromHalves(aLo, aHi);
+  const y = f64FromHalves(bLo, bHi);
+  const p = x * y;
+  if (p !== p) return invalid(r); // 0 * inf
+  if (x === 0 || y === 0 || x === Infinity || x === -Infinity || y === Infinity || y === -Infinity) {
+    return setDouble(r, p); // exact
+  }
+  const ap = Math.abs(p);
+  if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND) {
+    const e = twoProductErr(x, y, p);
+    if (e === 0) return setDouble(r, p);
+    const tie = (e > 0) === (p > 0) && 2 * Math.abs(e) === Math.abs(nextAway(p) - p);
+    return finishF64(r, p, e > 0 ? 1 : -1, tie, rm);
+  }
+  unpackF64(ua, aLo, aHi);
+  unpackF64(ub, bLo, bHi);
+  roundPackBig(r, true, ua.neg !== ub.neg, ua.sig * ub.sig, ua.exp + ub.exp, rm);
+}
+
+/** FDIV.D */
+export function f64Div(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
+  if (nan2(r, aLo, aHi, bLo, bHi)) return;
+  const x = f64FromHalves(aLo, aHi);
+  const y = f64FromHalves(bLo, bHi);
+  const q = x / y;
+  if (q !== q) return invalid(r); // 0/0, inf/inf
+  const xInf = x === Infinity || x === -Infinity;
+  if (y === 0) {
+    if (!xInf) r.flags |= FFLAG_DZ;
+    return setDouble(r, q);
+  }
+  if (x === 0 || xInf || y === Infinity || y === -Infinity) return setDouble(r, q); // exact
+  const ax = Math.abs(x);
+  const aq = Math.abs(q);
+  if (ax >= LO_BOUND && ax < P_MAX && Math.abs(y) <= HI_BOUND && aq >= Q_MIN && aq <= HI_BOUND) {
+    const p = q * y;
+    const rem = x - p - twoProductErr(q, y, p);
+    if (rem === 0) return setDouble(r, q);
+    // A quotient of two 53-bit significands is never exactly halfway.
+    return finishF64(r, q, (rem > 0) === (y > 0) ? 1 : -1, false, rm);
+  }
+  unpackF64(ua, aLo, aHi);
+  unpackF64(ub, bLo, bHi);
+  const K = 128;
+  const num = ua.sig << BigInt(K);
+  const quo = num / ub.sig;
+  const sticky = num % ub.sig !== 0n ? 1n : 0n;
+  roundPackBig(r, true, ua.neg !== ub.neg, (quo << 1n) | sticky, ua.exp - ub.exp - K - 1, rm);
+}
+
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  // Newton's iteration from an over-estimate converges downwards to floor(sqrt(n)).
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/** FSQRT.D */
+export function f64Sqrt(r: FpResult, aLo: number, aHi: number, rm: number): void {
+  if (isF64NaN(aLo, aHi)) {
+    if (isF64SNaN(aLo, aHi)) r.flags |= FFLAG_NV;
+    return setNaN(r);
+  }
+  const x = f64FromHalves(aLo, aHi);
+  if (x === 0 || x === Infinity) {
+    r.lo = aLo;
+    r.hi = aHi;
+    return;
+  }
+  if (x < 0) return invalid(r);
+  if (x >= LO_BOUND && x < P_MAX) {
+    const q = Math.sqrt(x);
+    const p = q * q;
+    const rem = x - p - twoProductErr(q, q, p);
+    if (rem === 0) return setDouble(r, q);
+    return finishF64(r, q, rem > 0 ? 1 : -1, false, rm);
+  }
+  unpackF64(ua, aLo, aHi);
+  let sig = ua.sig;
+  let exp = ua.exp;
+  if (exp & 1) {
+    sig <<= 1n;
+    exp -= 1;
+  }
+  const K = 128;
+  const n = sig << BigInt(K);
+  const root = isqrt(n);
+  const sticky = root * root !== n ? 1n : 0n;
+  roundPackBig(r, true, false, (root << 1n) | sticky, (exp - K) / 2 - 1, rm);
+}
+
+/**
+ * FMADD.D family: (-1)^negProd * a * b + (-1)^negAdd * c with one rounding.
+ * FMADD (false,false), FMSUB (false,true), FNMSUB (true,false), FNMADD (true,true).
+ */
+export function f64Fma(
+  r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, cLo: number, cHi: number,
+  negProd: boolean, negAdd: boolean, rm: number,
+): void {
+  const aNaN = isF64NaN(aLo, aHi);
+  const bNaN = isF64NaN(bLo, bHi);
+  const x = f64FromHalves(aLo, aHi);
+  const y = f64FromHalves(bLo, bHi);
+  // F/D extension: FMA of inf * 0 raises NV even when the addend is a quiet NaN.
+  const infTimesZero = !aNaN && !bNaN && ((x === 0 && (y === Infinity || y === -Infinity)) || (y === 0 && (x === Infinity || x === -Infinity)));
+  if (aNaN || bNaN || isF64NaN(cLo, cHi) || infTimesZero) {
+    if (infTimesZero || isF64SNaN(aLo, aHi) || isF64SNaN(bLo, bHi) || isF64SNaN(cLo, cHi)) r.flags |= FFLAG_NV;
+    return setNaN(r);
+  }
+  const p0 = x * y;
+  const p = negProd ? -p0 : p0;
+  const z = negAdd ? -f64FromHalves(cLo, cHi) : f64FromHalves(cLo, cHi);
+  const exactProduct = x === 0 || y === 0 || x === Infinity || x === -Infinity || y === Infinity || y === -Infinity;
+  if (z === Infinity || z === -Infinity) {
+    // A finite product cannot cancel an infinite addend; an infinite one of the other sign is invalid.
+    if (exactProduct && (p === Infinity || p === -Infinity) && p !== z) return invalid(r);
+    return setDouble(r, z);
+  }
+  if (exactProduct) {
+    if (p === Infinity || p === -Infinity) return setDouble(r, p);
+    return finishSum(r, p, z, p + z, rm); // p is a signed zero
+  }
+  const ap = Math.abs(p0);
+  if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND && twoProductErr(x, y, p0) === 0) {
+    const s = p + z;
+    if (s !== Infinity && s !== -Infinity) return finishSum(r, p, z, s, rm);
+  }
+  unpackF64(ua, aLo, aHi);
+  unpackF64(ub, bLo, bHi);
+  unpackF64(uc, cLo, cHi);
+  const pNeg = (ua.neg !== ub.neg) !== negProd;
+  const pSig = ua.sig * ub.sig;
+  const pExp = ua.exp + ub.exp;
+  if (uc.sig === 0n) return roundPackBig(r, true, pNeg, pSig, pExp, rm);
+  addBig(r, pNeg, pSig, pExp, uc.neg !== negAdd, uc.sig, uc.exp, rm);
+}
+
+/** FMIN.D / FMAX.D: see f32MinMax. */
+export function f64MinMax(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, max: boolean): void {
+  const aNaN = isF64NaN(aLo, aHi);
+  const bNaN = isF64NaN(bLo, bHi);
+  if (aNaN || bNaN) {
+    if (isF64SNaN(aLo, aHi) || isF64SNaN(bLo, bHi)) r.flags |= FFLAG_NV;
+    if (aNaN && bNaN) return setNaN(r);
+    r.lo = aNaN ? bLo : aLo;
+    r.hi = aNaN ? bHi : aHi;
+    return;
+  }
+  const x = f64FromHalves(aLo, aHi);
+  const y = f64FromHalves(bLo, bHi);
+  let pickA: boolean;
+  if (x === y) pickA = max ? aHi >= 0 : aHi < 0; // zeros of different signs
+  else pickA = (x < y) !== max;
+  r.lo = pickA ? aLo : bLo;
+  r.hi = pickA ? aHi : bHi;
+}
+
+/** FEQ.D / FLT.D / FLE.D: see f32Compare. Returns 0 or 1. */
+export function f64Compare(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, op: 'eq' | 'lt' | 'le'): number {
+  if (isF64NaN(aLo, aHi) || isF64NaN(bLo, bHi)) {
+    if (op !== 'eq' || isF64SNaN(aLo, aHi) || isF64SNaN(bLo, bHi)) r.flags |= FFLAG_NV;
+    return 0;
+  }
+  const x = f64FromHalves(aLo, aHi);
+  const y = f64FromHalves(bLo, bHi);
+  return (op === 'eq' ? x === y : op === 'lt' ? x < y : x <= y) ? 1 : 0;
+}
+
+/** FCLASS.D */
+export function f64Class(lo: number, hi: number): number {
+  const neg = hi < 0;
+  const e = (hi >>> 20) & 0x7ff;
+  const fracZero = (hi & 0xfffff) === 0 && lo === 0;
+  if (e === 0x7ff) {
+    if (fracZero) return neg ? FCLASS_NEG_INF : FCLASS_POS_INF;
+    return hi & 0x80000 ? FCLASS_QNAN : FCLASS_SNAN;
+  }
+  if (e === 0) {
+    if (fracZero) return neg ? FCLASS_NEG_ZERO : FCLASS_POS_ZERO;
+    return neg ? FCLASS_NEG_SUBNORMAL : FCLASS_POS_SUBNORMAL;
+  }
+  return neg ? FCLASS_NEG_NORMAL : FCLASS_POS_NORMAL;
+}
+
+/** FSGNJ.D family on the high half (the sign lives there): see f32SignInject. */
+export function f64SignInjectHi(aHi: number, bHi: number, kind: number): number {
+  const s = kind === 0 ? bHi : kind === 1 ? ~bHi : aHi ^ bHi;
+  return ((aHi & 0x7fffffff) | (s & 0x80000000)) | 0;
+}

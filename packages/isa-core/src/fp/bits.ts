@@ -1,0 +1,68 @@
+/** Reinterpretation between IEEE 754 bit patterns and JS numbers, without allocation. */
+
+const buf = new ArrayBuffer(8);
+const f64 = new Float64Array(buf);
+const f32 = new Float32Array(buf);
+const i32 = new Int32Array(buf);
+const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LO = LITTLE ? 0 : 1;
+const HI = LITTLE ? 1 : 0;
+
+/** The number a binary32 bit pattern denotes (NaN payloads are not kept: test NaNs on bits). */
+export function f32FromBits(bits: number): number {
+  i32[0] = bits;
+  return f32[0]!;
+}
+
+/** The binary32 bit pattern of a number that is exactly representable in binary32. */
+export function f32Bits(x: number): number {
+  f32[0] = x;
+  return i32[0]!;
+}
+
+export function f64FromHalves(lo: number, hi: number): number {
+  i32[LO] = lo;
+  i32[HI] = hi;
+  return f64[0]!;
+}
+
+export function f64Lo(x: number): number {
+  f64[0] = x;
+  return i32[LO]!;
+}
+
+export function f64Hi(x: number): number {
+  f64[0] = x;
+  return i32[HI]!;
+}
+
+/** The double one unit in the last place further from zero than x (x finite). */
+export function nextAway(x: number): number {
+  f64[0] = x;
+  const lo = (i32[LO]! + 1) | 0;
+  i32[LO] = lo;
+  if (lo === 0) i32[HI] = (i32[HI]! + 1) | 0;
+  return f64[0]!;
+}
+
+/** The double one unit in the last place closer to zero than x (x finite, non-zero). */
+export function nextTowardZero(x: number): number {
+  f64[0] = x;
+  const lo = i32[LO]!;
+  i32[LO] = (lo - 1) | 0;
+  if (lo === 0) i32[HI] = (i32[HI]! - 1) | 0;
+  return f64[0]!;
+}
+
+export function isF32NaN(b: number): boolean {
+  return (b & 0x7f800000) === 0x7f800000 && (b & 0x007fffff) !== 0;
+}
+export function isF32SNaN(b: number): boolean {
+  return (b & 0x7fc00000) === 0x7f800000 && (b & 0x003fffff) !== 0;
+}
+export function isF64NaN(lo: number, hi: number): boolean {
+  return (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0x000fffff) !== 0 || lo !== 0);
+}
+export function isF64SNaN(lo: number, hi: number): boolean {
+  return (hi & 0x7ff80000) === 0x7ff00000 && ((hi & 0x0007ffff) !== 0 || lo !== 0);
+}
