@@ -1,3 +1,3 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({ entry: ['src/index.ts'], format: ['esm'], dts: true, clean: true, sourcemap: true, target: 'es2022' });
+export default defineConfig({ entry: { index: 'src/index.ts', 'test/index': 'src/test/index.ts' }, format: ['esm'], dts: true, clean: true, sourcemap: true, target: 'es2022' });
