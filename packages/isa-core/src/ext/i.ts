@@ -1,0 +1,201 @@
+/**
+ * RV64I base (unprivileged ISA ch. 2 and 5), Zifencei, Zicsr, Zihintpause, and the
+ * privileged instructions ECALL/EBREAK/MRET/SRET/WFI/SFENCE.VMA (priv spec 3.3, 4.2.1).
+ * Semantics follow the calling convention in ../insn-table.ts.
+ */
+import type { InsnRow } from '../insn-table.js';
+import type { Hart } from '../hart.js';
+import { R } from '../int64.js';
+import { CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, PRV_S } from '../defs.js';
+
+/** Jump to (lo, hi): misaligned-fetch check (only possible without C), then set npc. */
+function jump(h: Hart, lo: number, hi: number): void {
+  if ((lo & 2) !== 0 && !h.hasC) h.raise(CAUSE_MISALIGNED_FETCH, lo, hi);
+  h.npc = lo;
+  h.npch = hi;
+}
+
+function branch(h: Hart, i: number): void {
+  const off = ((i >> 19) & ~0xfff) | ((i << 4) & 0x800) | ((i >>> 20) & 0x7e0) | ((i >>> 7) & 0x1e);
+  const l = (h.pc + off) | 0;
+  jump(h, l, (h.pch + (off >> 31) + ((l >>> 0) < (h.pc >>> 0) ? 1 : 0)) | 0);
+}
+
+const R_ = (name: string, ext: string, f7: number, f3: number, op: number, exec: InsnRow['exec'], fmt = 'd,s,t'): InsnRow =>
+  ({ name, ext, fmt, match: (f7 << 25) | (f3 << 12) | op, mask: 0xfe00707f | 0, exec });
+const I_ = (name: string, ext: string, f3: number, op: number, exec: InsnRow['exec'], fmt = 'd,s,j'): InsnRow =>
+  ({ name, ext, fmt, match: (f3 << 12) | op, mask: 0x707f, exec });
+
+// ---- loads/stores ----
+const load = (name: string, f3: number, exec: NonNullable<InsnRow['exec']>): InsnRow => I_(name, 'i', f3, 0x03, exec, 'd,o(s)');
+const store = (name: string, f3: number, exec: NonNullable<InsnRow['exec']>): InsnRow =>
+  ({ name, ext: 'i', fmt: 't,q(s)', match: (f3 << 12) | 0x23, mask: 0x707f, exec });
+const branchRow = (name: string, f3: number, exec: NonNullable<InsnRow['exec']>): InsnRow =>
+  ({ name, ext: 'i', fmt: 's,t,p', match: (f3 << 12) | 0x63, mask: 0x707f, exec });
+
+/** rs1 + I-imm; returns lo, hi in R.hi. */
+function addrI(x: Int32Array, i: number): number {
+  const s = (i >>> 14) & 62, imm = i >> 20, a = x[s];
+  const l = (a + imm) | 0;
+  R.hi = (x[s + 1] + (imm >> 31) + ((l >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+  return l;
+}
+/** rs1 + S-imm; returns lo, hi in R.hi. */
+function addrS(x: Int32Array, i: number): number {
+  const s = (i >>> 14) & 62, imm = ((i >> 20) & ~31) | ((i >>> 7) & 31), a = x[s];
+  const l = (a + imm) | 0;
+  R.hi = (x[s + 1] + (imm >> 31) + ((l >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+  return l;
+}
+export { addrI, addrS };
+
+function csrInsn(h: Hart, i: number, op: number, imm: boolean): void {
+  const x = h.x, d = (i >>> 6) & 62, s = (i >>> 14) & 62;
+  let vl: number, vh: number;
+  if (imm) { vl = s >>> 1; vh = 0; } else { vl = x[s]; vh = x[s + 1]; }
+  // Zicsr: CSRRS/CSRRC with rs1 = x0 (or uimm = 0) do not write; CSRRW always writes.
+  const write = op === 1 || s !== 0;
+  const ol = h.csrOp(i >>> 20, op, write, vl, vh);
+  x[d + 1] = R.hi;
+  x[d] = ol;
+}
+
+export const I_ROWS: InsnRow[] = [
+  { name: 'lui', ext: 'i', fmt: 'd,u', match: 0x37, mask: 0x7f,
+    exec(h, i) { const d = (i >>> 6) & 62; h.x[d] = i & ~0xfff; h.x[d + 1] = i >> 31; } },
+  { name: 'auipc', ext: 'i', fmt: 'd,u', match: 0x17, mask: 0x7f,
+    exec(h, i) {
+      const d = (i >>> 6) & 62, imm = i & ~0xfff, l = (h.pc + imm) | 0;
+      h.x[d + 1] = (h.pch + (imm >> 31) + ((l >>> 0) < (h.pc >>> 0) ? 1 : 0)) | 0;
+      h.x[d] = l;
+    } },
+  { name: 'jal', ext: 'i', fmt: 'd,a', match: 0x6f, mask: 0x7f,
+    exec(h, i) {
+      const off = ((i >> 11) & ~0xfffff) | (i & 0xff000) | ((i >>> 9) & 0x800) | ((i >>> 20) & 0x7fe);
+      const l = (h.pc + off) | 0;
+      const d = (i >>> 6) & 62, rl = h.npc, rh = h.npch;
+      jump(h, l, (h.pch + (off >> 31) + ((l >>> 0) < (h.pc >>> 0) ? 1 : 0)) | 0);
+      h.x[d] = rl; h.x[d + 1] = rh;
+    } },
+  { name: 'jalr', ext: 'i', fmt: 'd,o(s)', match: 0x67, mask: 0x707f,
+    exec(h, i) {
+      const x = h.x, l = addrI(x, i) & ~1, hh = R.hi;
+      const d = (i >>> 6) & 62, rl = h.npc, rh = h.npch;
+      jump(h, l, hh);
+      x[d] = rl; x[d + 1] = rh;
+    } },
+  branchRow('beq', 0, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62; if (x[s] === x[t] && x[s + 1] === x[t + 1]) branch(h, i); }),
+  branchRow('bne', 1, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62; if (x[s] !== x[t] || x[s + 1] !== x[t + 1]) branch(h, i); }),
+  branchRow('blt', 4, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62; if (x[s + 1] < x[t + 1] || (x[s + 1] === x[t + 1] && (x[s] >>> 0) < (x[t] >>> 0))) branch(h, i); }),
+  branchRow('bge', 5, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62; if (!(x[s + 1] < x[t + 1] || (x[s + 1] === x[t + 1] && (x[s] >>> 0) < (x[t] >>> 0)))) branch(h, i); }),
+  branchRow('bltu', 6, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62; if ((x[s + 1] >>> 0) < (x[t + 1] >>> 0) || (x[s + 1] === x[t + 1] && (x[s] >>> 0) < (x[t] >>> 0))) branch(h, i); }),
+  branchRow('bgeu', 7, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62; if (!((x[s + 1] >>> 0) < (x[t + 1] >>> 0) || (x[s + 1] === x[t + 1] && (x[s] >>> 0) < (x[t] >>> 0)))) branch(h, i); }),
+
+  load('lb', 0, (h, i) => { const x = h.x, l = addrI(x, i), v = (h.load8(l, R.hi) << 24) >> 24, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  load('lh', 1, (h, i) => { const x = h.x, l = addrI(x, i), v = (h.load16(l, R.hi) << 16) >> 16, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  load('lw', 2, (h, i) => { const x = h.x, l = addrI(x, i), v = h.load32(l, R.hi), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  load('ld', 3, (h, i) => { const x = h.x, l = addrI(x, i), v = h.load64(l, R.hi), d = (i >>> 6) & 62; x[d + 1] = R.hi; x[d] = v; }),
+  load('lbu', 4, (h, i) => { const x = h.x, l = addrI(x, i), v = h.load8(l, R.hi), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = 0; }),
+  load('lhu', 5, (h, i) => { const x = h.x, l = addrI(x, i), v = h.load16(l, R.hi), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = 0; }),
+  load('lwu', 6, (h, i) => { const x = h.x, l = addrI(x, i), v = h.load32(l, R.hi), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = 0; }),
+  store('sb', 0, (h, i) => { const x = h.x, l = addrS(x, i); h.store8(l, R.hi, x[(i >>> 19) & 62] & 255); }),
+  store('sh', 1, (h, i) => { const x = h.x, l = addrS(x, i); h.store16(l, R.hi, x[(i >>> 19) & 62] & 0xffff); }),
+  store('sw', 2, (h, i) => { const x = h.x, l = addrS(x, i); h.store32(l, R.hi, x[(i >>> 19) & 62]); }),
+  store('sd', 3, (h, i) => { const x = h.x, l = addrS(x, i), t = (i >>> 19) & 62; h.store64(l, R.hi, x[t], x[t + 1]); }),
+
+  I_('addi', 'i', 0, 0x13, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, imm = i >> 20, a = x[s], l = (a + imm) | 0;
+    x[d + 1] = (x[s + 1] + (imm >> 31) + ((l >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+    x[d] = l;
+  }),
+  I_('slti', 'i', 2, 0x13, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, imm = i >> 20, ih = imm >> 31;
+    x[d] = x[s + 1] < ih || (x[s + 1] === ih && (x[s] >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+  }),
+  I_('sltiu', 'i', 3, 0x13, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, imm = i >> 20, ih = imm >> 31;
+    x[d] = (x[s + 1] >>> 0) < (ih >>> 0) || (x[s + 1] === ih && (x[s] >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+  }),
+  I_('xori', 'i', 4, 0x13, (h, i) => { const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, imm = i >> 20; x[d] = x[s] ^ imm; x[d + 1] = x[s + 1] ^ (imm >> 31); }),
+  I_('ori', 'i', 6, 0x13, (h, i) => { const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, imm = i >> 20; x[d] = x[s] | imm; x[d + 1] = x[s + 1] | (imm >> 31); }),
+  I_('andi', 'i', 7, 0x13, (h, i) => { const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, imm = i >> 20; x[d] = x[s] & imm; x[d + 1] = x[s + 1] & (imm >> 31); }),
+  { name: 'slli', ext: 'i', fmt: 'd,s,>', match: 0x1013, mask: 0xfc00707f | 0, exec(h, i) {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, sh = (i >>> 20) & 63, l = x[s], hh = x[s + 1];
+    if (sh === 0) { x[d] = l; x[d + 1] = hh; } else if (sh < 32) { x[d + 1] = (hh << sh) | (l >>> (32 - sh)); x[d] = l << sh; } else { x[d + 1] = l << (sh - 32); x[d] = 0; }
+  } },
+  { name: 'srli', ext: 'i', fmt: 'd,s,>', match: 0x5013, mask: 0xfc00707f | 0, exec(h, i) {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, sh = (i >>> 20) & 63, l = x[s], hh = x[s + 1];
+    if (sh === 0) { x[d] = l; x[d + 1] = hh; } else if (sh < 32) { x[d] = (l >>> sh) | (hh << (32 - sh)); x[d + 1] = hh >>> sh; } else { x[d] = hh >>> (sh - 32); x[d + 1] = 0; }
+  } },
+  { name: 'srai', ext: 'i', fmt: 'd,s,>', match: 0x40005013, mask: 0xfc00707f | 0, exec(h, i) {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, sh = (i >>> 20) & 63, l = x[s], hh = x[s + 1];
+    if (sh === 0) { x[d] = l; x[d + 1] = hh; } else if (sh < 32) { x[d] = (l >>> sh) | (hh << (32 - sh)); x[d + 1] = hh >> sh; } else { x[d] = hh >> (sh - 32); x[d + 1] = hh >> 31; }
+  } },
+  R_('add', 'i', 0, 0, 0x33, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62, a = x[s], l = (a + x[t]) | 0;
+    x[d + 1] = (x[s + 1] + x[t + 1] + ((l >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+    x[d] = l;
+  }),
+  R_('sub', 'i', 0x20, 0, 0x33, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62, a = x[s], b = x[t];
+    x[d + 1] = (x[s + 1] - x[t + 1] - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+    x[d] = (a - b) | 0;
+  }),
+  R_('sll', 'i', 0, 1, 0x33, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, sh = x[(i >>> 19) & 62] & 63, l = x[s], hh = x[s + 1];
+    if (sh === 0) { x[d] = l; x[d + 1] = hh; } else if (sh < 32) { x[d + 1] = (hh << sh) | (l >>> (32 - sh)); x[d] = l << sh; } else { x[d + 1] = l << (sh - 32); x[d] = 0; }
+  }),
+  R_('slt', 'i', 0, 2, 0x33, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62; x[d] = x[s + 1] < x[t + 1] || (x[s + 1] === x[t + 1] && (x[s] >>> 0) < (x[t] >>> 0)) ? 1 : 0; x[d + 1] = 0; }),
+  R_('sltu', 'i', 0, 3, 0x33, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62; x[d] = (x[s + 1] >>> 0) < (x[t + 1] >>> 0) || (x[s + 1] === x[t + 1] && (x[s] >>> 0) < (x[t] >>> 0)) ? 1 : 0; x[d + 1] = 0; }),
+  R_('xor', 'i', 0, 4, 0x33, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62; x[d] = x[s] ^ x[t]; x[d + 1] = x[s + 1] ^ x[t + 1]; }),
+  R_('srl', 'i', 0, 5, 0x33, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, sh = x[(i >>> 19) & 62] & 63, l = x[s], hh = x[s + 1];
+    if (sh === 0) { x[d] = l; x[d + 1] = hh; } else if (sh < 32) { x[d] = (l >>> sh) | (hh << (32 - sh)); x[d + 1] = hh >>> sh; } else { x[d] = hh >>> (sh - 32); x[d + 1] = 0; }
+  }),
+  R_('sra', 'i', 0x20, 5, 0x33, (h, i) => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62, sh = x[(i >>> 19) & 62] & 63, l = x[s], hh = x[s + 1];
+    if (sh === 0) { x[d] = l; x[d + 1] = hh; } else if (sh < 32) { x[d] = (l >>> sh) | (hh << (32 - sh)); x[d + 1] = hh >> sh; } else { x[d] = hh >> (sh - 32); x[d + 1] = hh >> 31; }
+  }),
+  R_('or', 'i', 0, 6, 0x33, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62; x[d] = x[s] | x[t]; x[d + 1] = x[s + 1] | x[t + 1]; }),
+  R_('and', 'i', 0, 7, 0x33, (h, i) => { const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62; x[d] = x[s] & x[t]; x[d + 1] = x[s + 1] & x[t + 1]; }),
+
+  // ---- RV64 word operations ----
+  I_('addiw', 'i', 0, 0x1b, (h, i) => { const x = h.x, v = (x[(i >>> 14) & 62] + (i >> 20)) | 0, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  { name: 'slliw', ext: 'i', fmt: 'd,s,<', match: 0x101b, mask: 0xfe00707f | 0, exec(h, i) { const x = h.x, v = x[(i >>> 14) & 62] << ((i >>> 20) & 31), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; } },
+  { name: 'srliw', ext: 'i', fmt: 'd,s,<', match: 0x501b, mask: 0xfe00707f | 0, exec(h, i) { const x = h.x, v = (x[(i >>> 14) & 62] >>> ((i >>> 20) & 31)) | 0, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; } },
+  { name: 'sraiw', ext: 'i', fmt: 'd,s,<', match: 0x4000501b, mask: 0xfe00707f | 0, exec(h, i) { const x = h.x, v = x[(i >>> 14) & 62] >> ((i >>> 20) & 31), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; } },
+  R_('addw', 'i', 0, 0, 0x3b, (h, i) => { const x = h.x, v = (x[(i >>> 14) & 62] + x[(i >>> 19) & 62]) | 0, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  R_('subw', 'i', 0x20, 0, 0x3b, (h, i) => { const x = h.x, v = (x[(i >>> 14) & 62] - x[(i >>> 19) & 62]) | 0, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  R_('sllw', 'i', 0, 1, 0x3b, (h, i) => { const x = h.x, v = x[(i >>> 14) & 62] << (x[(i >>> 19) & 62] & 31), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  R_('srlw', 'i', 0, 5, 0x3b, (h, i) => { const x = h.x, v = (x[(i >>> 14) & 62] >>> (x[(i >>> 19) & 62] & 31)) | 0, d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+  R_('sraw', 'i', 0x20, 5, 0x3b, (h, i) => { const x = h.x, v = x[(i >>> 14) & 62] >> (x[(i >>> 19) & 62] & 31), d = (i >>> 6) & 62; x[d] = v; x[d + 1] = v >> 31; }),
+
+  // ---- fences (memory is sequentially consistent here; decode entries are checked against the fetched word, so FENCE.I needs no flush) ----
+  { name: 'pause', ext: 'zihintpause', fmt: '', match: 0x0100000f, mask: -1, exec() { /* hint */ } },
+  { name: 'fence.tso', ext: 'i', fmt: '', match: 0x8330000f | 0, mask: 0xfff0707f | 0, exec() { /* ordering only */ } },
+  { name: 'fence', ext: 'i', fmt: 'P,Q', match: 0x0000000f, mask: 0x707f, exec() { /* ordering only */ } },
+  { name: 'fence.i', ext: 'zifencei', fmt: '', match: 0x0000100f, mask: 0x707f, exec() { /* see above */ } },
+
+  // ---- system ----
+  { name: 'ecall', ext: 'i', fmt: '', match: 0x00000073, mask: -1,
+    // priv spec 3.3.1: cause 8 (U/VU), 9 (HS/S), 10 (VS), 11 (M).
+    exec(h) { h.raise(h.virt && h.priv === PRV_S ? 10 : 8 + h.priv); } },
+  { name: 'ebreak', ext: 'i', fmt: '', match: 0x00100073, mask: -1,
+    // tval: QEMU 7.2 writes the breakpoint's pc; the spec allows pc or 0.
+    exec(h) { h.raise(CAUSE_BREAKPOINT, h.pc, h.pch); } },
+  { name: 'sret', ext: 'i', fmt: '', match: 0x10200073, mask: -1, exec(h, i) { h.hooks.sret(h, i); } },
+  { name: 'mret', ext: 'i', fmt: '', match: 0x30200073, mask: -1, exec(h, i) { h.hooks.mret(h, i); } },
+  { name: 'wfi', ext: 'i', fmt: '', match: 0x10500073, mask: -1,
+    exec(h, i) {
+      h.hooks.wfi(h, i);
+      if (h.hooks.wakeMask(h) === 0) { h.status = 'wfi'; h.limit = h.steps; }
+    } },
+  { name: 'sfence.vma', ext: 'i', fmt: 's,t', match: 0x12000073, mask: 0xfe007fff | 0, exec(h, i) { h.hooks.sfenceVma(h, i); } },
+
+  { name: 'csrrw', ext: 'zicsr', fmt: 'd,E,s', match: 0x1073, mask: 0x707f, exec: (h, i) => csrInsn(h, i, 1, false) },
+  { name: 'csrrs', ext: 'zicsr', fmt: 'd,E,s', match: 0x2073, mask: 0x707f, exec: (h, i) => csrInsn(h, i, 2, false) },
+  { name: 'csrrc', ext: 'zicsr', fmt: 'd,E,s', match: 0x3073, mask: 0x707f, exec: (h, i) => csrInsn(h, i, 3, false) },
+  { name: 'csrrwi', ext: 'zicsr', fmt: 'd,E,Z', match: 0x5073, mask: 0x707f, exec: (h, i) => csrInsn(h, i, 1, true) },
+  { name: 'csrrsi', ext: 'zicsr', fmt: 'd,E,Z', match: 0x6073, mask: 0x707f, exec: (h, i) => csrInsn(h, i, 2, true) },
+  { name: 'csrrci', ext: 'zicsr', fmt: 'd,E,Z', match: 0x7073, mask: 0x707f, exec: (h, i) => csrInsn(h, i, 3, true) },
+];

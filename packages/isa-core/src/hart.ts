@@ -1,0 +1,828 @@
+/**
+ * The RV64 hart: state in a WebAssembly.Memory, the interpreter loop, memory access with a
+ * software TLB, CSR dispatch and trap plumbing. Instruction semantics live in the table
+ * rows (insn-table.ts, ext/*.ts); M/S/U privileged behaviour in priv.ts (the base
+ * `PrivHooks`), which extensions wrap (extension.ts).
+ */
+import type { Clock, PhysicalMemory } from './memory.js';
+import type { CsrRow, Extension, PrivHooks } from './extension.js';
+import { Decoder, rowEnabled, type ExecFn, type InsnRow } from './insn-table.js';
+import { R, hi64, lo64, toU64 } from './int64.js';
+import { IsaError, misaLetters, parseIsa } from './isa.js';
+import {
+  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION,
+  CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS,
+  PRV_M, type AccessKind,
+} from './defs.js';
+import { builtinRows } from './ext/index.js';
+import { coreCsrs, CSR_SLOTS } from './csr.js';
+import { basePrivHooks } from './priv.js';
+
+/** Thrown (this one object, never allocated anew) by `Hart.raise` after trap entry. */
+export const TRAP: { readonly trap: true } = Object.freeze({ trap: true as const });
+
+export type HartStatus = 'running' | 'wfi' | 'stopped';
+
+export interface HartOptions {
+  hartId?: number;
+  /** ISA string, default 'rv64gc' (plus the Z* extensions QEMU's rv64 offers). */
+  isa?: string;
+  memory: PhysicalMemory;
+  clock: Clock;
+  extensions?: readonly Extension[];
+  /** satp modes accepted besides Bare (8 Sv39, 9 Sv48, 10 Sv57); default all three. */
+  satpModes?: readonly number[];
+  mvendorid?: number;
+  marchid?: bigint;
+  mimpid?: bigint;
+}
+
+/** Dependencies handed to `Hart.fromState`. */
+export interface HartDeps {
+  memory: PhysicalMemory;
+  clock: Clock;
+  extensions?: readonly Extension[];
+}
+
+/** Saved hart state, plain JSON-able data. 64-bit values are hex strings ('0x…'). */
+export interface HartState {
+  stateVersion: 1;
+  hartId: number;
+  isa: string;
+  satpModes: number[];
+  status: HartStatus;
+  priv: number;
+  virt: boolean;
+  pc: string;
+  x: string[];
+  f: string[];
+  fflags: number;
+  frm: number;
+  mstatus: string;
+  medeleg: number;
+  mideleg: number;
+  mie: number;
+  mipSw: number;
+  mipLines: number;
+  /** Plain 64-bit CSR storage slots by name (csr.ts CSR_SLOTS). */
+  csr: Record<string, string>;
+  pmpcfg: number[];
+  pmpaddr: string[];
+  instret: string;
+  cycleAdj: string;
+  reservation: string | null;
+  ext: Record<string, unknown>;
+}
+
+const DEFAULT_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_zihpm_zihintpause_zba_zbb_zbc_zbs_zicond_sstc';
+const TLB_SIZE = 256;
+const DC_SIZE = 1 << 16;
+const SLICE = 4096;
+const TWO32 = 4294967296;
+
+/** One RV64 hart. */
+export class Hart {
+  readonly hartId: number;
+  readonly isa: string;
+  readonly memory: PhysicalMemory;
+  readonly clock: Clock;
+  readonly extensions: readonly Extension[];
+  /** Enabled extension names (lowercase), from the isa string. */
+  readonly enabled: ReadonlySet<string>;
+  readonly misa: number;
+  /** C (Zca) enabled: IALIGN=16. */
+  readonly hasC: boolean;
+  readonly satpModes: readonly number[];
+  readonly mvendorid: number;
+  readonly marchid: bigint;
+  readonly mimpid: bigint;
+
+  // ---- register files (views into the WebAssembly.Memory) ----
+  /** x[2r] = bits 31:0, x[2r+1] = bits 63:32 of register r. */
+  readonly x: Int32Array;
+  /** f registers, same interleaving. */
+  readonly f: Int32Array;
+  readonly fd: Float64Array;
+  readonly fs: Float32Array;
+  /** Byte offset of this hart's state block in `memory.buffer`. */
+  readonly stateOffset: number;
+
+  // ---- program counter ----
+  /** Current instruction address, low/high halves. */
+  pc = 0;
+  pch = 0;
+  /** Next instruction address (jumps write it). */
+  npc = 0;
+  npch = 0;
+  /** Raw bits of the executing instruction (16-bit for RVC): tval of illegal-instruction. */
+  raw = 0;
+
+  // ---- privilege ----
+  priv = PRV_M;
+  /** The V bit (H extension); always false without H. */
+  virt = false;
+  status: HartStatus = 'running';
+
+  // ---- FP CSR ----
+  fflags = 0;
+  frm = 0;
+
+  // ---- machine/supervisor state (priv.ts/csr.ts give them meaning) ----
+  /** mstatus bits 31:0 (the sstatus view is derived). */
+  mstatus = 0;
+  /** mstatus bits 63:32 except UXL/SXL/SD which are derived on read (MPV, GVA, SBE, MBE). */
+  mstatusH = 0;
+  medeleg = 0;
+  mideleg = 0;
+  mie = 0;
+  /** Software-writable mip bits (SSIP, STIP without Sstc, SEIP software part; H adds its own). */
+  mipSw = 0;
+  /** mip bits driven by devices through setIrqLine (MEIP, SEIP, MTIP, MSIP, ...). */
+  mipLines = 0;
+  /** mip bits driven by timer comparators (Sstc STIP; H: VSTIP). Recomputed by poll(). */
+  mipTimer = 0;
+  /** Plain 64-bit CSR storage: lo at csr[2k], hi at csr[2k+1] (slot numbers in csr.ts). */
+  readonly csr = new Int32Array(64);
+  readonly pmpcfg = new Uint8Array(64);
+  /** pmpaddr0-63 as lo/hi halves (54 bits used). */
+  readonly pmpaddr = new Int32Array(128);
+
+  // ---- counters ----
+  /** Interpreter steps (retired + trapped instructions) since construction. */
+  steps = 0;
+  trapSteps = 0;
+  /** instret = steps - trapSteps + instretAdj; cycle = instret + cycleAdj. */
+  instretAdj = 0;
+  cycleAdj = 0;
+  limit = 0;
+  private stopRequested = false;
+
+  // ---- LR/SC ----
+  /** Reserved physical address (8-byte granule) or -1. */
+  reservation = -1;
+
+  // ---- trap detail for extensions (H: htval/mtval2, htinst/mtinst, GVA) ----
+  trapGpa = 0;
+  trapTinst = 0;
+  trapGva = false;
+
+  // ---- translation caches ----
+  /** Effective fetch mode (priv | virt<<2) and data mode (after MPRV). */
+  imode = PRV_M;
+  dmode = PRV_M;
+  /** Current fetch page (tag lo/hi) and its buffer offset; fpl = 1 means invalid. */
+  private fpl = 1;
+  private fph = 0;
+  private fbuf = 0;
+  private readonly tlbTagL = new Int32Array(3 * TLB_SIZE).fill(1);
+  private readonly tlbTagH = new Int32Array(3 * TLB_SIZE);
+  private readonly tlbMode = new Int8Array(3 * TLB_SIZE);
+  private readonly tlbBuf = new Float64Array(3 * TLB_SIZE);
+  private readonly tlbPa = new Float64Array(3 * TLB_SIZE);
+
+  // ---- decode ----
+  readonly decoder: Decoder;
+  private readonly dcKey = new Int32Array(DC_SIZE);
+  private readonly dcWord = new Int32Array(DC_SIZE);
+  private readonly dcFn: ExecFn[] = [];
+  private readonly illegalFn: ExecFn = (h) => h.illegal();
+
+  // ---- CSRs and hooks ----
+  private readonly csrRows: (CsrRow | undefined)[] = new Array(4096).fill(undefined);
+  readonly hooks: PrivHooks;
+  /** Per-extension scratch state (keyed by extension name). */
+  readonly extState = new Map<string, unknown>();
+
+  private readonly u16: Uint16Array;
+  private readonly i32: Int32Array;
+  private readonly dv: DataView;
+
+  constructor(options: HartOptions) {
+    this.hartId = options.hartId ?? 0;
+    this.isa = options.isa ?? DEFAULT_ISA;
+    this.memory = options.memory;
+    this.clock = options.clock;
+    this.extensions = options.extensions ?? [];
+    this.mvendorid = options.mvendorid ?? 0;
+    this.marchid = options.marchid ?? 0n;
+    this.mimpid = options.mimpid ?? 0n;
+    this.satpModes = options.satpModes ?? [8, 9, 10];
+    const extNames = this.extensions.map((e) => e.name);
+    const enabled = parseIsa(this.isa, extNames);
+    for (const e of this.extensions) {
+      if (!enabled.has(e.name)) enabled.add(e.name);
+    }
+    for (const e of enabled) {
+      if (e.length === 1 && !'imafdc'.includes(e) && !extNames.includes(e)) {
+        throw new IsaError(`ISA extension '${e}' in --isa ${this.isa} needs its implementation passed in 'extensions'`);
+      }
+    }
+    this.enabled = enabled;
+    this.hasC = enabled.has('zca');
+    this.misa = misaLetters(enabled, this.extensions.flatMap((e) => (e.misaLetter ? [e.misaLetter] : [])));
+
+    this.stateOffset = this.memory.allocState(512);
+    const buf = this.memory.buffer;
+    this.x = new Int32Array(buf, this.stateOffset, 64);
+    this.f = new Int32Array(buf, this.stateOffset + 256, 64);
+    this.fd = new Float64Array(buf, this.stateOffset + 256, 32);
+    this.fs = new Float32Array(buf, this.stateOffset + 256, 64);
+    this.u16 = this.memory.u16;
+    this.i32 = this.memory.i32;
+    this.dv = this.memory.dv;
+
+    const rows: InsnRow[] = [];
+    for (const r of builtinRows()) if (rowEnabled(r, enabled)) rows.push(r);
+    for (const e of this.extensions) for (const r of e.instructions ?? []) if (rowEnabled(r, enabled)) rows.push(r);
+    this.decoder = new Decoder(rows);
+    for (let i = 0; i < DC_SIZE; i++) this.dcFn.push(this.illegalFn);
+
+    for (const row of coreCsrs(this)) this.csrRows[row.addr] = row;
+    let hooks: PrivHooks = basePrivHooks();
+    for (const e of this.extensions) e.attach?.(this);
+    for (const e of this.extensions) {
+      for (const row of e.csrs?.(this) ?? []) this.csrRows[row.addr] = row;
+      if (e.privHooks) hooks = { ...hooks, ...e.privHooks(hooks, this) };
+    }
+    this.hooks = hooks;
+    this.reset();
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /** Architectural reset (priv spec 3.4): M-mode, MIE=MPRV=0, pc unchanged unless given. */
+  reset(pc?: bigint): void {
+    this.x.fill(0);
+    this.f.fill(0);
+    this.priv = PRV_M;
+    this.virt = false;
+    this.mstatus = 0;
+    this.mstatusH = 0;
+    this.medeleg = 0;
+    this.mideleg = 0;
+    this.mie = 0;
+    this.mipSw = 0;
+    this.mipTimer = 0;
+    this.csr.fill(0);
+    this.csr[2 * CSR_SLOTS.stimecmp] = -1;
+    this.csr[2 * CSR_SLOTS.stimecmp + 1] = -1;
+    this.pmpcfg.fill(0);
+    this.pmpaddr.fill(0);
+    this.fflags = 0;
+    this.frm = 0;
+    this.reservation = -1;
+    this.status = 'running';
+    for (const e of this.extensions) e.reset?.(this);
+    if (pc !== undefined) this.setPc(pc);
+    this.updateModes();
+    this.flushTlb();
+  }
+
+  /**
+   * Run up to `n` instruction steps. Returns how many instructions retired. Returns early
+   * on WFI with nothing pending (`status = 'wfi'`) or after `requestStop()`.
+   */
+  run(n: number): number {
+    if (this.status === 'stopped') return 0;
+    const retired0 = this.steps - this.trapSteps;
+    this.stopRequested = false;
+    this.hooks.poll(this);
+    if (this.status === 'wfi') {
+      if ((this.hooks.wakeMask(this)) === 0) return 0;
+      this.status = 'running';
+    }
+    const end = this.steps + n;
+    while (this.steps < end && !this.stopRequested) {
+      const cause = this.hooks.pendingInterrupt(this);
+      if (cause >= 0) this.takeInterrupt(cause);
+      this.limit = Math.min(end, this.steps + SLICE);
+      this.inner();
+      if (this.status !== 'running') break;
+      this.hooks.poll(this);
+    }
+    const retired = this.steps - this.trapSteps - retired0;
+    this.clock.retire?.(retired);
+    return retired;
+  }
+
+  /** Ask run() to return after the current instruction (a device wants the machine to stop). */
+  requestStop(): void {
+    this.stopRequested = true;
+    this.limit = this.steps;
+  }
+
+  /** Drive a device interrupt line (mip bit): MEIP 11, SEIP 9, MTIP 7, MSIP 3 (and H/AIA bits). */
+  setIrqLine(bit: number, level: boolean): void {
+    const m = 1 << bit;
+    const old = this.mipLines;
+    this.mipLines = level ? old | m : old & ~m;
+    if (this.mipLines !== old) this.interruptsChanged();
+  }
+
+  /** The scheduler calls this when switching harts (LR/SC: SC may then fail, which is allowed). */
+  clearReservation(): void {
+    this.reservation = -1;
+  }
+
+  getX(i: number): bigint {
+    return toU64(this.x[2 * i], this.x[2 * i + 1]);
+  }
+  setX(i: number, v: bigint): void {
+    if (i === 0) return;
+    this.x[2 * i] = lo64(v);
+    this.x[2 * i + 1] = hi64(v);
+  }
+  getF(i: number): bigint {
+    return toU64(this.f[2 * i], this.f[2 * i + 1]);
+  }
+  setF(i: number, v: bigint): void {
+    this.f[2 * i] = lo64(v);
+    this.f[2 * i + 1] = hi64(v);
+  }
+  getPc(): bigint {
+    return toU64(this.pc, this.pch);
+  }
+  setPc(v: bigint): void {
+    this.pc = this.npc = lo64(v);
+    this.pch = this.npch = hi64(v);
+  }
+  /** Read a CSR by number, without privilege checks (debugger/API view). Undefined when absent. */
+  getCsr(addr: number): bigint | undefined {
+    const row = this.csrRows[addr & 0xfff];
+    if (!row) return undefined;
+    const lo = row.read(this);
+    return toU64(lo, R.hi);
+  }
+  /** Write a CSR by number, without privilege checks (applies its WARL rules). Returns false if absent or read-only. */
+  setCsr(addr: number, v: bigint): boolean {
+    const row = this.csrRows[addr & 0xfff];
+    if (!row || !row.write) return false;
+    row.write(this, lo64(v), hi64(v));
+    return true;
+  }
+  /** Retired instruction count (minstret). */
+  get instret(): number {
+    return this.steps - this.trapSteps + this.instretAdj;
+  }
+  /** The CSR row registered at `addr` (extensions wrap rows with it). */
+  csrRow(addr: number): CsrRow | undefined {
+    return this.csrRows[addr & 0xfff];
+  }
+  /** Replace or add a CSR row after construction (extensions). */
+  setCsrRow(row: CsrRow): void {
+    this.csrRows[row.addr & 0xfff] = row;
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private inner(): void {
+    const x = this.x;
+    const u16 = this.u16;
+    const dcKey = this.dcKey, dcWord = this.dcWord, dcFn = this.dcFn;
+    for (;;) {
+      try {
+        while (this.steps < this.limit) {
+          const pl = this.pc, ph = this.pch;
+          let w: number;
+          if ((pl & -4096) === this.fpl && ph === this.fph) {
+            const o = (this.fbuf + (pl & 4095)) >>> 1;
+            w = u16[o];
+            if ((w & 3) === 3) {
+              if ((pl & 4095) !== 4094) w |= u16[o + 1] << 16;
+              else w = this.fetchSlow(pl, ph);
+            }
+          } else {
+            w = this.fetchSlow(pl, ph);
+          }
+          const di = (pl >>> 1) & (DC_SIZE - 1);
+          if (dcKey[di] !== w) this.decodeMiss(di, w);
+          let nl: number;
+          if ((w & 3) === 3) nl = (pl + 4) | 0;
+          else nl = (pl + 2) | 0;
+          this.npc = nl;
+          this.npch = (nl >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
+          this.raw = w;
+          dcFn[di](this, dcWord[di]);
+          x[0] = 0;
+          x[1] = 0;
+          this.pc = this.npc;
+          this.pch = this.npch;
+          this.steps++;
+        }
+        return;
+      } catch (e) {
+        if (e !== TRAP) throw e;
+        x[0] = 0;
+        x[1] = 0;
+        this.steps++;
+        this.trapSteps++;
+      }
+    }
+  }
+
+  private decodeMiss(di: number, w: number): void {
+    let fn = this.illegalFn;
+    let word = w;
+    const row = this.decoder.find(w);
+    if (row) {
+      if (row.exec) fn = row.exec;
+      else if (row.expand) {
+        const e = row.expand(w & 0xffff);
+        const row32 = e !== 0 ? this.decoder.find(e) : undefined;
+        if (row32?.exec) {
+          fn = row32.exec;
+          word = e;
+        }
+      }
+    }
+    this.dcKey[di] = w;
+    this.dcWord[di] = word;
+    this.dcFn[di] = fn;
+  }
+
+  /** Decode a word into its row and the executed word (expansion for RVC); for tools. */
+  decode(w: number): { row: InsnRow; word: number } | undefined {
+    const row = this.decoder.find(w);
+    if (!row) return undefined;
+    if (row.exec) return { row, word: w };
+    const e = row.expand ? row.expand(w & 0xffff) : 0;
+    const r32 = e !== 0 ? this.decoder.find(e) : undefined;
+    return r32 ? { row: r32, word: e } : undefined;
+  }
+
+  /** Instruction fetch on a fetch-page miss, from MMIO, or across a page boundary. */
+  private fetchSlow(pl: number, ph: number): number {
+    const pa = this.translate(pl, ph, ACCESS_FETCH);
+    const ti = ACCESS_FETCH * TLB_SIZE + ((pl >>> 12) & (TLB_SIZE - 1));
+    const buf = this.tlbBuf[ti];
+    if (buf >= 0) {
+      this.fpl = pl & -4096;
+      this.fph = ph;
+      this.fbuf = buf;
+    } else {
+      this.fpl = 1;
+    }
+    const lo = this.memory.load(pa, 2);
+    if (lo !== lo) this.raise(CAUSE_FETCH_ACCESS, pl, ph);
+    if ((lo & 3) !== 3) return lo;
+    const nl = (pl + 2) | 0;
+    const nh = (nl >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
+    const pa2 = (pl & 4095) === 4094 ? this.translate(nl, nh, ACCESS_FETCH) : pa + 2;
+    const hi = this.memory.load(pa2, 2);
+    if (hi !== hi) this.raise(CAUSE_FETCH_ACCESS, nl, nh);
+    return lo | (hi << 16);
+  }
+
+  // ------------------------------------------------------------------ traps
+
+  /** Take an exception: trap entry, then throw TRAP (never returns). tval halves default 0. */
+  raise(cause: number, tvalLo = 0, tvalHi = 0): never {
+    this.hooks.enterTrap(this, cause, false, tvalLo, tvalHi);
+    this.trapGpa = 0;
+    this.trapTinst = 0;
+    this.trapGva = false;
+    this.afterPrivChange();
+    throw TRAP;
+  }
+
+  /** Illegal-instruction exception with tval = the instruction bits (as QEMU writes them). */
+  illegal(): never {
+    const w = (this.raw & 3) === 3 ? this.raw : this.raw & 0xffff;
+    return this.raise(CAUSE_ILLEGAL_INSTRUCTION, w, 0);
+  }
+
+  private takeInterrupt(cause: number): void {
+    this.hooks.enterTrap(this, cause, true, 0, 0);
+    this.afterPrivChange();
+  }
+
+  /** Called after anything changes mip/mie/mideleg/global enables: re-check at the next boundary. */
+  interruptsChanged(): void {
+    this.limit = this.steps;
+    if (this.status === 'wfi' && this.hooks.wakeMask(this) !== 0) this.status = 'running';
+  }
+
+  /** Effective mip (software bits, device lines, timer comparators). */
+  get mip(): number {
+    return this.mipSw | this.mipLines | this.mipTimer;
+  }
+
+  /** Recompute fetch/data modes after priv/V/MPRV changes; ends the slice so interrupts are re-checked. */
+  afterPrivChange(): void {
+    this.updateModes();
+    this.limit = this.steps;
+  }
+
+  updateModes(): void {
+    this.imode = this.priv | (this.virt ? 4 : 0);
+    this.dmode = this.hooks.dataMode(this);
+    this.fpl = 1;
+  }
+
+  // ------------------------------------------------------------------ FP helpers
+
+  /** Illegal-instruction unless FP state is on (mstatus.FS; H: vsstatus.FS too). */
+  requireFs(): void {
+    if ((this.mstatus & 0x6000) === 0 || this.virt) this.hooks.fsCheck(this, this.raw);
+  }
+  /** Mark FP state dirty. */
+  dirtyFs(): void {
+    if ((this.mstatus & 0x6000) !== 0x6000 || this.virt) this.hooks.fsDirty(this);
+  }
+
+  // ------------------------------------------------------------------ memory access
+
+  /** Drop cached translations (satp/SUM/MXR writes, SFENCE.VMA, H: hgatp/vsatp). */
+  flushTlb(): void {
+    this.tlbTagL.fill(1);
+    this.fpl = 1;
+  }
+
+  /** Translate (TLB first) `va` for `access`; returns the physical address or raises. */
+  translate(al: number, ah: number, access: AccessKind): number {
+    const mode = access === ACCESS_FETCH ? this.imode : this.dmode;
+    const ti = access * TLB_SIZE + ((al >>> 12) & (TLB_SIZE - 1));
+    if (this.tlbTagL[ti] === (al & -4096) && this.tlbTagH[ti] === ah && this.tlbMode[ti] === mode) {
+      return this.tlbPa[ti] + (al & 4095);
+    }
+    const pa = this.hooks.translate(this, al, ah, access, mode);
+    const page = pa - (pa % 4096);
+    this.tlbTagL[ti] = al & -4096;
+    this.tlbTagH[ti] = ah;
+    this.tlbMode[ti] = mode;
+    this.tlbPa[ti] = page;
+    this.tlbBuf[ti] = this.memory.isRam(page, 4096) ? page - this.memory.ramBase + this.memory.ramOffset : -1;
+    return pa;
+  }
+
+  /** Physical address of the data access at va, for AMO/LR/SC (alignment already checked). */
+  translateData(al: number, ah: number, access: AccessKind): number {
+    return this.translate(al, ah, access);
+  }
+
+  private ramIdx(al: number, ah: number, kind: number, size: number): number {
+    const ti = kind * TLB_SIZE + ((al >>> 12) & (TLB_SIZE - 1));
+    if (
+      this.tlbTagL[ti] === (al & -4096) && this.tlbTagH[ti] === ah &&
+      this.tlbMode[ti] === this.dmode && (al & (size - 1)) === 0
+    ) {
+      return this.tlbBuf[ti];
+    }
+    return -1;
+  }
+
+  load8(al: number, ah: number): number {
+    const b = this.ramIdx(al, ah, ACCESS_LOAD, 1);
+    if (b >= 0) return this.memory.u8[b + (al & 4095)];
+    return this.loadSlow(al, ah, 1);
+  }
+  load16(al: number, ah: number): number {
+    const b = this.ramIdx(al, ah, ACCESS_LOAD, 2);
+    if (b >= 0) return this.u16[(b + (al & 4095)) >>> 1];
+    return this.loadSlow(al, ah, 2);
+  }
+  /** 32-bit load; returns the bits as int32. */
+  load32(al: number, ah: number): number {
+    const b = this.ramIdx(al, ah, ACCESS_LOAD, 4);
+    if (b >= 0) return this.i32[(b + (al & 4095)) >>> 2];
+    return this.loadSlow(al, ah, 4) | 0;
+  }
+  /** 64-bit load; returns lo, hi in R.hi. */
+  load64(al: number, ah: number): number {
+    const b = this.ramIdx(al, ah, ACCESS_LOAD, 8);
+    if (b >= 0) {
+      const o = (b + (al & 4095)) >>> 2;
+      R.hi = this.i32[o + 1];
+      return this.i32[o];
+    }
+    return this.load64Slow(al, ah);
+  }
+  store8(al: number, ah: number, v: number): void {
+    const b = this.ramIdx(al, ah, ACCESS_STORE, 1);
+    if (b >= 0) this.memory.u8[b + (al & 4095)] = v;
+    else this.storeSlow(al, ah, 1, v, 0);
+  }
+  store16(al: number, ah: number, v: number): void {
+    const b = this.ramIdx(al, ah, ACCESS_STORE, 2);
+    if (b >= 0) this.u16[(b + (al & 4095)) >>> 1] = v;
+    else this.storeSlow(al, ah, 2, v, 0);
+  }
+  store32(al: number, ah: number, v: number): void {
+    const b = this.ramIdx(al, ah, ACCESS_STORE, 4);
+    if (b >= 0) this.i32[(b + (al & 4095)) >>> 2] = v;
+    else this.storeSlow(al, ah, 4, v, 0);
+  }
+  store64(al: number, ah: number, lo: number, hi: number): void {
+    const b = this.ramIdx(al, ah, ACCESS_STORE, 8);
+    if (b >= 0) {
+      const o = (b + (al & 4095)) >>> 2;
+      this.i32[o] = lo;
+      this.i32[o + 1] = hi;
+    } else this.storeSlow(al, ah, 8, lo, hi);
+  }
+
+  /**
+   * Misaligned or TLB-missing or MMIO load. QEMU 7.2 (virt, TCG) performs misaligned
+   * scalar loads/stores without trapping, splitting across pages; we do the same.
+   */
+  private loadSlow(al: number, ah: number, size: 1 | 2 | 4): number {
+    const pa = this.translate(al, ah, ACCESS_LOAD);
+    if ((al & (size - 1)) === 0 || ((al & 4095) + size <= 4096 && this.memory.isRam(pa, size))) {
+      const v = this.memory.load(pa, size);
+      if (v !== v) this.raise(CAUSE_LOAD_ACCESS, al, ah);
+      return v;
+    }
+    return this.bytewiseLoad(al, ah, size);
+  }
+
+  private load64Slow(al: number, ah: number): number {
+    const pa = this.translate(al, ah, ACCESS_LOAD);
+    if ((al & 7) === 0 || ((al & 4095) <= 4088 && this.memory.isRam(pa, 8))) {
+      const v = this.memory.load64(pa);
+      if (v !== v) this.raise(CAUSE_LOAD_ACCESS, al, ah);
+      return v;
+    }
+    const lo = this.bytewiseLoad(al, ah, 4) | 0;
+    const nl = (al + 4) | 0;
+    const hi = this.bytewiseLoad(nl, (nl >>> 0) < (al >>> 0) ? (ah + 1) | 0 : ah, 4) | 0;
+    R.hi = hi;
+    return lo;
+  }
+
+  private bytewiseLoad(al: number, ah: number, size: number): number {
+    // Translate every byte first so a fault leaves no partial effect (device reads have side effects).
+    const pas: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const l = (al + i) | 0;
+      const h = (l >>> 0) < (al >>> 0) ? (ah + 1) | 0 : ah;
+      const pa = this.translate(l, h, ACCESS_LOAD);
+      if (!this.memory.isMapped(pa, 1)) this.raise(CAUSE_LOAD_ACCESS, al, ah);
+      pas.push(pa);
+    }
+    let v = 0;
+    for (let i = 0; i < size; i++) v += this.memory.load(pas[i], 1) * 2 ** (8 * i);
+    return v;
+  }
+
+  private storeSlow(al: number, ah: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): void {
+    const pa = this.translate(al, ah, ACCESS_STORE);
+    if ((al & (size - 1)) === 0 || ((al & 4095) + size <= 4096 && this.memory.isRam(pa, size))) {
+      const ok = size === 8 ? this.memory.store64(pa, lo, hi) : this.memory.store(pa, size, lo);
+      if (!ok) this.raise(CAUSE_STORE_ACCESS, al, ah);
+      return;
+    }
+    const pas: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const l = (al + i) | 0;
+      const h = (l >>> 0) < (al >>> 0) ? (ah + 1) | 0 : ah;
+      const p = this.translate(l, h, ACCESS_STORE);
+      if (!this.memory.isMapped(p, 1)) this.raise(CAUSE_STORE_ACCESS, al, ah);
+      pas.push(p);
+    }
+    for (let i = 0; i < size; i++) {
+      const byte = i < 4 ? (lo >>> (8 * i)) & 255 : (hi >>> (8 * (i - 4))) & 255;
+      this.memory.store(pas[i], 1, byte);
+    }
+  }
+
+  /**
+   * Physical address for an AMO/SC (store permission) or LR (load permission), with the
+   * alignment check first (A extension: misaligned AMO/LR/SC raise address-misaligned,
+   * as QEMU does; load cause 4 for LR, store/AMO cause 6 otherwise) and an access fault
+   * unless the target is RAM (we keep atomics to RAM, like QEMU's virt RAM/MMIO split).
+   */
+  amoAddress(al: number, ah: number, size: 4 | 8, isLoad: boolean): number {
+    if ((al & (size - 1)) !== 0) this.raise(isLoad ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, al, ah);
+    const pa = this.translate(al, ah, isLoad ? ACCESS_LOAD : ACCESS_STORE);
+    if (!this.memory.isRam(pa, size)) this.raise(isLoad ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, al, ah);
+    return pa - this.memory.ramBase + this.memory.ramOffset;
+  }
+
+  /** Bare (untranslated) physical address for va, or an access fault (PA beyond 2^53 or 56 bits). */
+  bareAddress(al: number, ah: number, access: AccessKind): number {
+    const hu = ah >>> 0;
+    if (hu >= 0x200000) {
+      this.raise(access === ACCESS_FETCH ? CAUSE_FETCH_ACCESS : access === ACCESS_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, al, ah);
+    }
+    return hu * TWO32 + (al >>> 0);
+  }
+
+  // ------------------------------------------------------------------ CSR access (Zicsr)
+
+  /**
+   * CSR read-modify-write for CSRRW/RS/RC[I]. `op` 1 = write, 2 = set, 3 = clear;
+   * `write` is false for CSRRS/RC with rs1 = x0 (no write side effects).
+   * Returns the old value (lo, hi in R.hi).
+   */
+  csrOp(addr: number, op: number, write: boolean, vl: number, vh: number): number {
+    const row = this.hooks.csrAccess(this, addr, write, this.raw);
+    if (row.check) row.check(this, write, this.raw);
+    if (write && !row.write) this.illegal();
+    const ol = row.read(this);
+    const oh = R.hi;
+    if (write) {
+      let nl = vl, nh = vh;
+      if (op === 2) { nl = ol | vl; nh = oh | vh; }
+      else if (op === 3) { nl = ol & ~vl; nh = oh & ~vh; }
+      row.write!(this, nl, nh);
+    }
+    R.hi = oh;
+    return ol;
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  /** Ticks until the earliest hart-internal timer (Sstc) fires, or Infinity. */
+  nextTimerDeadline(): number {
+    const s = 2 * CSR_SLOTS.stimecmp;
+    if (!this.enabled.has('sstc') || (this.csr[2 * CSR_SLOTS.menvcfg + 1] & 0x80000000) === 0) return Infinity;
+    return (this.csr[s + 1] >>> 0) * TWO32 + (this.csr[s] >>> 0);
+  }
+
+  // ------------------------------------------------------------------ state
+
+  getState(): HartState {
+    const hex = (l: number, h: number): string => '0x' + toU64(l, h).toString(16);
+    const csr: Record<string, string> = {};
+    for (const [name, slot] of Object.entries(CSR_SLOTS)) csr[name] = hex(this.csr[2 * slot], this.csr[2 * slot + 1]);
+    const ext: Record<string, unknown> = {};
+    for (const e of this.extensions) if (e.state) ext[e.name] = e.state.save(this);
+    const x: string[] = [], f: string[] = [];
+    for (let i = 0; i < 32; i++) {
+      x.push(hex(this.x[2 * i], this.x[2 * i + 1]));
+      f.push(hex(this.f[2 * i], this.f[2 * i + 1]));
+    }
+    return {
+      stateVersion: 1,
+      hartId: this.hartId,
+      isa: this.isa,
+      satpModes: [...this.satpModes],
+      status: this.status,
+      priv: this.priv,
+      virt: this.virt,
+      pc: hex(this.pc, this.pch),
+      x, f,
+      fflags: this.fflags,
+      frm: this.frm,
+      mstatus: hex(this.mstatus, this.mstatusH),
+      medeleg: this.medeleg,
+      mideleg: this.mideleg,
+      mie: this.mie,
+      mipSw: this.mipSw,
+      mipLines: this.mipLines,
+      csr,
+      pmpcfg: [...this.pmpcfg],
+      pmpaddr: Array.from({ length: 64 }, (_, i) => hex(this.pmpaddr[2 * i], this.pmpaddr[2 * i + 1])),
+      instret: '0x' + BigInt(this.instret).toString(16),
+      cycleAdj: '0x' + BigInt(this.cycleAdj).toString(16),
+      reservation: this.reservation < 0 ? null : '0x' + this.reservation.toString(16),
+      ext,
+    };
+  }
+
+  static fromState(state: HartState, deps: HartDeps): Hart {
+    if (state.stateVersion !== 1) throw new Error(`hart state version ${String(state.stateVersion)} is not supported (expected 1)`);
+    const h = new Hart({
+      hartId: state.hartId, isa: state.isa, satpModes: state.satpModes,
+      memory: deps.memory, clock: deps.clock, extensions: deps.extensions ?? [],
+    });
+    const b = (s: string): bigint => BigInt(s);
+    for (let i = 0; i < 32; i++) {
+      h.setX(i, b(state.x[i]));
+      h.setF(i, b(state.f[i]));
+    }
+    h.setPc(b(state.pc));
+    h.priv = state.priv;
+    h.virt = state.virt;
+    h.status = state.status;
+    h.fflags = state.fflags;
+    h.frm = state.frm;
+    const ms = b(state.mstatus);
+    h.mstatus = lo64(ms);
+    h.mstatusH = hi64(ms);
+    h.medeleg = state.medeleg;
+    h.mideleg = state.mideleg;
+    h.mie = state.mie;
+    h.mipSw = state.mipSw;
+    h.mipLines = state.mipLines;
+    for (const [name, slot] of Object.entries(CSR_SLOTS)) {
+      const v = state.csr[name];
+      if (v !== undefined) {
+        h.csr[2 * slot] = lo64(b(v));
+        h.csr[2 * slot + 1] = hi64(b(v));
+      }
+    }
+    state.pmpcfg.forEach((v, i) => (h.pmpcfg[i] = v));
+    state.pmpaddr.forEach((v, i) => {
+      h.pmpaddr[2 * i] = lo64(b(v));
+      h.pmpaddr[2 * i + 1] = hi64(b(v));
+    });
+    h.instretAdj = Number(b(state.instret));
+    h.cycleAdj = Number(b(state.cycleAdj));
+    h.reservation = state.reservation === null ? -1 : Number(b(state.reservation));
+    for (const e of h.extensions) if (e.state && state.ext[e.name] !== undefined) e.state.restore(h, state.ext[e.name]);
+    h.updateModes();
+    h.flushTlb();
+    return h;
+  }
+}
