@@ -3,6 +3,12 @@ import type { DeviceContext, IrqLine, VirtioDevice } from '../device.js';
 import type { GuestMemory } from '../memory.js';
 import { QueueError, type QueueConfig, type QueueFactory, type QueueState, type Virtqueue } from '../queue/queue.js';
 import { splitQueue } from '../queue/split.js';
+import { packedQueue } from '../queue/packed.js';
+
+export interface MmioTransportOptions {
+  /** Offer VIRTIO_F_RING_PACKED (off by default, as in QEMU). */
+  packed?: boolean;
+}
 
 /** The bytes the MMIO register file occupies before the config space (virtio 1.2 §4.2.2). */
 export const VIRTIO_MMIO_SIZE = 0x200;
@@ -57,10 +63,11 @@ export class VirtioMmioTransport {
     readonly device: VirtioDevice,
     private readonly mem: GuestMemory,
     private readonly irq: IrqLine,
-    private readonly queueFactory: QueueFactory = splitQueue,
+    options: MmioTransportOptions = {},
   ) {
     this.offered =
       device.features |
+      (options.packed ? 1n << BigInt(D.VIRTIO_F_RING_PACKED) : 0n) |
       (1n << BigInt(D.VIRTIO_F_VERSION_1)) |
       (1n << BigInt(D.VIRTIO_F_EVENT_IDX)) |
       (1n << BigInt(D.VIRTIO_F_INDIRECT_DESC));
@@ -160,8 +167,10 @@ export class VirtioMmioTransport {
     }
     const max = this.device.queueMaxSizes[this.queueSel]!;
     // §2.7: queue size must be a power of 2 no larger than QueueNumMax; alignment of the areas (§2.7.2).
-    const okSize = q.num > 0 && q.num <= max && (q.num & (q.num - 1)) === 0;
-    const aligned = q.desc % 16 === 0 && q.driver % 2 === 0 && q.device % 4 === 0;
+    // Split rings need a power-of-2 size (§2.7); packed rings any size up to the maximum (§2.8).
+    const packed = ((this.driverFeatures >> BigInt(D.VIRTIO_F_RING_PACKED)) & 1n) === 1n;
+    const okSize = q.num > 0 && q.num <= max && (packed || (q.num & (q.num - 1)) === 0);
+    const aligned = q.desc % 16 === 0 && q.driver % (packed ? 4 : 2) === 0 && q.device % 4 === 0;
     if (!okSize || !aligned) {
       this.fail(`queue ${this.queueSel}: bad size ${q.num} or misaligned rings`);
       return;
@@ -198,7 +207,8 @@ export class VirtioMmioTransport {
         eventIdx: has(D.VIRTIO_F_EVENT_IDX),
         indirect: has(D.VIRTIO_F_INDIRECT_DESC),
       };
-      return this.queueFactory(this.mem, config);
+      const factory: QueueFactory = has(D.VIRTIO_F_RING_PACKED) ? packedQueue : splitQueue;
+      return factory(this.mem, config);
     });
     const ctx: DeviceContext = {
       mem: this.mem,
