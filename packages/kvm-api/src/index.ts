@@ -1,1 +1,2 @@
-export {};
+export * from './defs';
+export * from './onereg';
