@@ -1,0 +1,33 @@
+/**
+ * `pnpm --filter @tsvisor/system-tests fuzz -- --seeds 1000 [--start N] [--blocks 12] [--length 32]`
+ * Runs random instruction streams on QEMU and tsvisor and prints each divergence.
+ */
+import { runSeed } from './fuzz/harness.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 0) {
+    console.error(`--${name} ${process.argv[i + 1]}: expected a whole number`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const seeds = arg('seeds', 100);
+const start = arg('start', 1);
+const blocks = arg('blocks', 12);
+const blockLength = arg('length', 32);
+let failed = 0;
+for (let s = start; s < start + seeds; s++) {
+  const r = await runSeed(s, { blocks, blockLength, keep: false });
+  if (r.divergence) {
+    failed++;
+    console.log(`seed ${s}: DIVERGES (program kept at ${r.elf})\n${r.divergence.report}\n`);
+  } else if ((s - start + 1) % 25 === 0) {
+    console.log(`${s - start + 1}/${seeds} seeds agree so far`);
+  }
+}
+console.log(`${seeds - failed}/${seeds} seeds agree between QEMU and tsvisor`);
+process.exit(failed ? 1 : 0);
