@@ -40,6 +40,8 @@ export interface VirtioDevice {
   reset(): void;
   /** Device-specific plain state for snapshots. */
   getState(): { stateVersion: number; [key: string]: unknown };
+  /** Restores what getState() returned (before the transport re-activates the device). */
+  restoreState?(state: { stateVersion: number; [key: string]: unknown }): void;
 }
 
 /** Reads a little-endian field of `size` bytes at `offset` from a config-space byte image. */

@@ -32,7 +32,7 @@ export class MockDriver {
   readonly ram: Uint8Array;
   readonly mem: FlatGuestMemory;
   readonly irq = new RecordingIrq();
-  readonly transport: VirtioMmioTransport;
+  transport: VirtioMmioTransport;
   private heap = 0x10000;
   private queues: { size: number; desc: number; avail: number; used: number; freeHead: number; availIdx: number; lastUsed: number }[] = [];
 

@@ -196,29 +196,33 @@ export class VirtioMmioTransport {
   }
 
   protected activate(): void {
-    const feat = this.driverFeatures;
-    const has = (bit: number) => ((feat >> BigInt(bit)) & 1n) === 1n;
-    this.queues = this.queueRegs.map((r) => {
-      const config: QueueConfig = {
-        size: r.num,
-        descAddr: r.desc,
-        driverAddr: r.driver,
-        deviceAddr: r.device,
-        eventIdx: has(D.VIRTIO_F_EVENT_IDX),
-        indirect: has(D.VIRTIO_F_INDIRECT_DESC),
-      };
-      const factory: QueueFactory = has(D.VIRTIO_F_RING_PACKED) ? packedQueue : splitQueue;
-      return factory(this.mem, config);
-    });
-    const ctx: DeviceContext = {
+    this.queues = this.queueRegs.map((_, i) => this.makeQueue(i));
+    this.device.activate(this.context());
+  }
+
+  private makeQueue(i: number): Virtqueue {
+    const r = this.queueRegs[i]!;
+    const has = (bit: number) => ((this.driverFeatures >> BigInt(bit)) & 1n) === 1n;
+    const config: QueueConfig = {
+      size: r.num,
+      descAddr: r.desc,
+      driverAddr: r.driver,
+      deviceAddr: r.device,
+      eventIdx: has(D.VIRTIO_F_EVENT_IDX),
+      indirect: has(D.VIRTIO_F_INDIRECT_DESC),
+    };
+    return (has(D.VIRTIO_F_RING_PACKED) ? packedQueue : splitQueue)(this.mem, config);
+  }
+
+  private context(): DeviceContext {
+    return {
       mem: this.mem,
       queues: this.queues,
-      features: feat,
+      features: this.driverFeatures,
       signalUsed: (q) => this.signalUsed(q),
       configChanged: () => this.configChanged(),
       fail: (reason) => this.fail(reason),
     };
-    this.device.activate(ctx);
   }
 
   private notify(q: number): void {
@@ -281,6 +285,31 @@ export class VirtioMmioTransport {
 
   private updateIrq(): void {
     this.irq.set(this.interruptStatus !== 0);
+  }
+
+  /**
+   * Restores registers and queue positions saved by getState() into this transport (built
+   * over the same device type and guest memory); a live device is re-activated on its queues.
+   */
+  restoreState(state: MmioTransportState): void {
+    if (state.stateVersion !== 1) throw new Error(`virtio-mmio: unknown state version ${String(state.stateVersion)}`);
+    this.status = state.status;
+    this.interruptStatus = state.interruptStatus;
+    this.driverFeatures = BigInt(state.driverFeatures);
+    this.deviceFeaturesSel = state.deviceFeaturesSel;
+    this.driverFeaturesSel = state.driverFeaturesSel;
+    this.queueSel = state.queueSel;
+    this.configGeneration = state.configGeneration;
+    this.queueRegs = state.queues.map((q) => ({ ...q }));
+    this.device.restoreState?.(state.device);
+    if (this.status & D.VIRTIO_CONFIG_S_DRIVER_OK) {
+      this.queues = this.queueRegs.map((_, i) => {
+        const qs = state.queueStates[i];
+        return qs ? (qs.layout === 'packed' ? packedQueue : splitQueue)(this.mem, qs.config, qs) : this.makeQueue(i);
+      });
+      this.device.activate(this.context());
+    }
+    this.updateIrq();
   }
 
   getState(): MmioTransportState {
