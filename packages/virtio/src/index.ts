@@ -19,3 +19,4 @@ export { P9Server } from './devices/p9/server.js';
 export { MemoryFs } from './devices/p9/memfs.js';
 export { Errno, FsError, type FsBackend, type FsStat, type FsStatfs } from './devices/p9/fs.js';
 export { PackedQueue, packedQueue } from './queue/packed.js';
+export { VirtioBalloon, BALLOON_PAGE_SIZE } from './devices/balloon.js';
