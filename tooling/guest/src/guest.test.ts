@@ -1,0 +1,103 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadQemuVirtBoot, parseLinuxImageHeader } from '@tsvisor/loader';
+import { ArrayGuestMemory } from '@tsvisor/loader/test';
+import { ensureGuest, type Guest, moduleName, WANTED_MODULES } from './guest.js';
+
+const MARKER = 'TSVISOR-BOOT-OK';
+let guest: Guest;
+
+beforeAll(() => {
+  // Fetches the Debian packages on first use (CI), reuses the cache afterwards.
+  const started = Date.now();
+  guest = ensureGuest({ log: () => {} });
+  console.log(`guest ready in ${((Date.now() - started) / 1000).toFixed(1)} s, downloaded ${(guest.downloadBytes / 2 ** 20).toFixed(1)} MiB`);
+});
+
+function bootUnderQemu(timeoutMs: number): Promise<{ output: string; code: number | null; markerAfterMs?: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let markerAfterMs: number | undefined;
+    let output = '';
+    const qemu = spawn(
+      'qemu-system-riscv64',
+      ['-machine', 'virt', '-nographic', '-m', '512M', '-kernel', guest.image, '-initrd', guest.initramfs, '-append', 'console=ttyS0 tsvisor.test=1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const timer = setTimeout(() => {
+      qemu.kill('SIGKILL');
+      reject(new Error(`QEMU did not power off within ${timeoutMs / 1000} s; last output:\n${output.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (d: Buffer): void => {
+      output += d.toString('latin1');
+      if (markerAfterMs === undefined && output.includes(MARKER)) markerAfterMs = Date.now() - started;
+    };
+    qemu.stdout.on('data', onData);
+    qemu.stderr.on('data', onData);
+    qemu.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run qemu-system-riscv64 (run tooling/scripts/setup.sh): ${e.message}`));
+    });
+    qemu.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ output, code, markerAfterMs });
+    });
+  });
+}
+
+describe('Debian riscv64 guest', () => {
+  it('boots under QEMU to the marker, runs uname and powers off', async () => {
+    const { output, code, markerAfterMs } = await bootUnderQemu(600_000);
+    console.log(`QEMU: marker after ${((markerAfterMs ?? NaN) / 1000).toFixed(1)} s`);
+    expect(output).toContain(MARKER);
+    expect(output).toMatch(new RegExp(`Linux \\S+ ${guest.kernelVersion.replace(/[+.]/g, '\\$&')} .* riscv64`));
+    expect(output).toContain('reboot: Power down');
+    expect(code).toBe(0);
+  });
+
+  it('has an initramfs with busybox, its applets, /dev nodes, /init and the wanted modules with their dependencies', () => {
+    const cpio = gunzipSync(readFileSync(guest.initramfs));
+    const listing = execFileSync('cpio', ['-itv', '--quiet'], { input: cpio, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const lines = listing.trim().split('\n');
+    const entry = (path: string) => lines.find((l) => l.endsWith(` ${path}`) || l.includes(` ${path} -> `));
+    expect(entry('init')).toMatch(/^-rwxr-xr-x/);
+    expect(entry('bin/busybox')).toMatch(/^-rwxr-xr-x/);
+    expect(entry('bin/sh')).toMatch(/^l.* -> \/bin\/busybox$/);
+    expect(entry('sbin/poweroff')).toMatch(/-> \/bin\/busybox$/);
+    expect(entry('dev/console')).toMatch(/^crw------- .* 5,\s+1 /);
+    expect(entry('dev/null')).toMatch(/^crw-rw-rw- .* 1,\s+3 /);
+    const modules = lines.map((l) => /lib\/modules\/[^/]+\/(kernel\/\S+\.ko\.xz)$/.exec(l)?.[1]).filter((m): m is string => !!m);
+    const names = modules.map(moduleName);
+    for (const m of WANTED_MODULES) expect(names).toContain(m);
+    for (const dep of ['jbd2', 'mbcache', 'crc16', 'netfs']) expect(names).toContain(dep);
+    expect(entry(`lib/modules/${guest.kernelVersion}/modules.dep`)).toBeTruthy();
+  });
+
+  it('is a RISC-V Image with an EFI stub that the loader places as QEMU does', () => {
+    const image = new Uint8Array(readFileSync(guest.image));
+    const header = parseLinuxImageHeader(image, 'Image');
+    expect(header.efiStub).toBe(true);
+    expect(Number(header.imageSize)).toBeGreaterThanOrEqual(image.length);
+    const ram = { base: 0x8000_0000, size: 512 * 2 ** 20 };
+    const boot = loadQemuVirtBoot({
+      ram,
+      memory: new ArrayGuestMemory(ram),
+      firmware: { name: 'fw_dynamic.bin', bytes: new Uint8Array(readFileSync('/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin')) },
+      kernel: { name: 'Image', bytes: image },
+      initrd: { name: 'initramfs', bytes: new Uint8Array(readFileSync(guest.initramfs)) },
+    });
+    expect(boot.kernel!.format).toBe('linux-image');
+    expect(boot.kernelEntry).toBe(0x8020_0000);
+    expect(boot.initrd!.start).toBe(0x8820_0000);
+    expect(boot.fdtAddress).toBe(0x9fe0_0000);
+  });
+
+  it('uses the cache on a second run', () => {
+    const again = ensureGuest({ log: () => {} });
+    expect(again.downloadBytes).toBe(0);
+    expect(again.image).toBe(guest.image);
+    expect(again.initramfs).toBe(guest.initramfs);
+  });
+});
