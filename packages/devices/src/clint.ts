@@ -70,6 +70,7 @@ export class Clint implements MmioDevice {
         return self.baseClock.frequency;
       },
       now: () => this.mtime(),
+      retire: (n: number) => this.baseClock.retire?.(n),
     };
   }
 

@@ -21,6 +21,8 @@ export interface MmioDevice {
 export interface Clock {
   readonly frequency: number;
   now(): number;
+  /** Instruction-count clocks advance when harts report retired instructions. */
+  retire?(instructions: number): void;
 }
 
 /** An IrqLine that does nothing (for unconnected lines and tests). */

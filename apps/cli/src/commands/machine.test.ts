@@ -1,0 +1,116 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli as runInProcess } from '../cli.js';
+import { buildGuest, runCli, scratchDir } from '../test/run-cli.js';
+
+let elf: string;
+beforeAll(() => {
+  elf = buildGuest('e2e');
+});
+
+describe('tsvisor machine: a bare-metal guest built for QEMU virt', () => {
+  it('prints over the UART, takes a timer and UART/PLIC interrupts, and exits with the finisher code', async () => {
+    const r = await runCli(['machine', '--bios', 'none', '--kernel', elf, '-m', '64M'], { input: 'hello tsvisor\n' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('tsvisor-e2e: hello\ntick\ngot: hello tsvisor\n');
+    expect(r.status).toBe(7);
+  });
+
+  it('runs the same with two harts and the deterministic clock', async () => {
+    const r = await runCli(['machine', '--bios', 'none', '--kernel', elf, '--smp', '2', '--clock', 'instructions'], {
+      input: 'two harts\n',
+      inputDelayMs: 200,
+    });
+    expect(r.stdout).toBe('tsvisor-e2e: hello\ntick\ngot: two harts\n');
+    expect(r.status).toBe(7);
+  });
+
+  it('--dump-dtb writes a device tree dtc accepts, with the configured harts, memory and bootargs', async () => {
+    const out = join(scratchDir(), 'virt.dtb');
+    const status = await runInProcess(['machine', '--bios', 'none', '--kernel', elf, '--smp', '2', '-m', '256M', '--append', 'console=ttyS0', '--dump-dtb', out]);
+    expect(status).toBe(0);
+    const dtc = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', out], { encoding: 'utf8' });
+    expect(dtc.status).toBe(0);
+    expect(dtc.stdout).toContain('bootargs = "console=ttyS0"');
+    expect(dtc.stdout).toContain('reg = <0x00 0x80000000 0x00 0x10000000>');
+    expect(dtc.stdout).toContain('cpu@1 {');
+    expect(dtc.stdout).toContain('compatible = "ns16550a"');
+  });
+});
+
+describe('tsvisor machine: bad input is one line on stderr and status 1', () => {
+  // In-process (fast): the same entry point main.ts calls, with stderr captured.
+  const expectOneLine = async (args: string[], pattern: RegExp) => {
+    const lines: string[] = [];
+    const status = await runInProcess(args, { error: (l) => lines.push(l) });
+    expect(status).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('\n');
+    expect(lines[0]).toMatch(/^tsvisor: /);
+    expect(lines[0]).toMatch(pattern);
+  };
+
+  it('as a process: one line on stderr, nothing on stdout, status 1', async () => {
+    const r = await runCli(['machine', '--bios', 'none', '--kernel', '/nonexistent/k.elf']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('tsvisor: --kernel /nonexistent/k.elf: no such file\n');
+  });
+
+  it('a missing kernel file', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', '/nonexistent/k.elf'], /--kernel \/nonexistent\/k\.elf: no such file/);
+  });
+
+  it('an ELF that does not fit in RAM', async () => {
+    const high = buildGuest('e2e', 0x8100_0000, 'high.elf');
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', high, '-m', '16M'], /does not fit in RAM/);
+  });
+
+  it('a truncated ELF', async () => {
+    const cut = join(scratchDir(), 'truncated.elf');
+    writeFileSync(cut, readFileSync(elf).subarray(0, 100));
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', cut], /truncated|ends before|too short/i);
+  });
+
+  it('an unknown --isa extension', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '--isa', 'rv64gc_zfoo'], /unknown ISA extension 'zfoo'/);
+  });
+
+  it('a bad memory size', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '-m', '12X'], /-m 12X: not a size/);
+  });
+
+  it('too little memory', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '-m', '1M'], /memory size .* 16 MiB/);
+  });
+
+  it('a bad --smp', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '--smp', 'two'], /--smp two/);
+  });
+
+  it('an unknown option', async () => {
+    await expectOneLine(['machine', '--frobnicate'], /unknown option '--frobnicate'/);
+  });
+
+  it('an initrd that does not fit', async () => {
+    const big = join(scratchDir(), 'big.initrd');
+    writeFileSync(big, new Uint8Array(12 * 2 ** 20));
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '-m', '16M', '--initrd', big], /big\.initrd: .* do not fit in RAM/);
+  });
+
+  it('a --dtb that is not a device tree', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '--dtb', elf], /--dtb|not a DTB/);
+  });
+
+  it('a kernel that is neither ELF nor Image under firmware', async () => {
+    const raw = join(scratchDir(), 'raw.bin');
+    writeFileSync(raw, new Uint8Array(4096).fill(0x13));
+    await expectOneLine(['machine', '--bios', elf, '--kernel', raw], /raw\.bin: neither an ELF file nor a RISC-V Linux Image/);
+  });
+
+  it('an unknown --h-ext version', async () => {
+    await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '--h-ext', '2.0'], /--h-ext 2\.0: unknown version/);
+  });
+});

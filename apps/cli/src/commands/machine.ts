@@ -1,0 +1,147 @@
+/**
+ * `tsvisor machine`: a QEMU-virt-like machine with QEMU-like options
+ * (`-bios`, `-kernel`, `-initrd`, `-append`, `-m`, `-smp`, `-dtb`, `dumpdtb`).
+ */
+import { createVirtMachine, VirtMachineError, type VirtMachine, type VirtMachineOptions } from '@tsvisor/board-virt';
+import type { Extension } from '@tsvisor/isa-core';
+import { Command, Option } from 'commander';
+import { readImage, writeOutput } from '../adapters/files.js';
+import { findDefaultBios } from '../adapters/firmware.js';
+import { onInspectSignal } from '../adapters/signals.js';
+import { attachTerminal } from '../adapters/terminal.js';
+import { CliError } from '../errors.js';
+import { parseMemorySize } from '../size.js';
+
+export interface MachineCliOptions {
+  bios?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  memory: string;
+  smp: string;
+  isa?: string;
+  hExt?: string;
+  dumpDtb?: string;
+  dtb?: string;
+  clock: 'host' | 'instructions';
+}
+
+const H_VERSIONS = ['1.0', '0.6.1'];
+
+/** The H extension object for `--h-ext`, from @tsvisor/csr-h-ext. */
+async function hExtension(version: string): Promise<Extension> {
+  if (!H_VERSIONS.includes(version)) throw new CliError(`--h-ext ${version}: unknown version (choose ${H_VERSIONS.join(' or ')})`);
+  const mod = (await import('@tsvisor/csr-h-ext')) as Record<string, unknown>;
+  const specName = version === '1.0' ? 'H_1_0' : 'H_0_6_1';
+  const make = mod['hypervisor'];
+  const spec = mod[specName];
+  if (typeof make !== 'function' || spec === undefined) {
+    throw new CliError(`--h-ext ${version}: this build of @tsvisor/csr-h-ext does not provide hypervisor(${specName}) yet`);
+  }
+  return (make as (s: unknown) => Extension)(spec);
+}
+
+function parseSmp(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new CliError(`--smp ${text}: not a whole number of harts`);
+  return Number(text);
+}
+
+/** Builds the machine options from the command line (reads the files). */
+export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineOptions> {
+  const memory = parseMemorySize(o.memory, '-m');
+  const harts = parseSmp(o.smp);
+  const extensions: Extension[] = [];
+  let isa = o.isa;
+  if (o.hExt !== undefined) {
+    extensions.push(await hExtension(o.hExt));
+    if (isa === undefined) isa = 'rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc';
+  }
+  let bios: VirtMachineOptions['bios'];
+  if (o.bios === 'none') bios = 'none';
+  else if (o.bios === undefined || o.bios === 'default') {
+    const path = findDefaultBios();
+    if (!path) throw new CliError(`no default firmware: install Debian's opensbi package, or pass --bios <file> or --bios none`);
+    bios = readImage(path, '--bios');
+  } else bios = readImage(o.bios, '--bios');
+  return {
+    memory,
+    harts,
+    isa,
+    extensions,
+    bios,
+    kernel: o.kernel !== undefined ? readImage(o.kernel, '--kernel') : undefined,
+    initrd: o.initrd !== undefined ? readImage(o.initrd, '--initrd') : undefined,
+    dtb: o.dtb !== undefined ? readImage(o.dtb, '--dtb') : undefined,
+    bootargs: o.append,
+    clock: o.clock,
+  };
+}
+
+function build(options: VirtMachineOptions): VirtMachine {
+  try {
+    return createVirtMachine(options);
+  } catch (e) {
+    if (VirtMachineError.is(e)) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+function describeHarts(m: VirtMachine): string {
+  return m
+    .inspect()
+    .map((h) => `hart ${h.hartId}: pc=0x${h.pc.toString(16)} mode=${h.priv} ${h.status}; last trap: ${h.lastTrap ?? 'none'}`)
+    .join('\n');
+}
+
+/** Runs the machine on this terminal; resolves with the process exit status. */
+export async function runMachineCommand(o: MachineCliOptions): Promise<number> {
+  const options = await machineOptions(o);
+  let machine = build(options);
+  if (o.dumpDtb !== undefined) {
+    writeOutput(o.dumpDtb, machine.dtb, '--dump-dtb');
+    return 0;
+  }
+  let quitStatus: number | undefined;
+  const term = attachTerminal({
+    input: (b) => machine.pushInput(b),
+    quit: () => {
+      quitStatus = 0;
+      machine.stop(0);
+    },
+    inspect: () => process.stderr.write(`\r\n${describeHarts(machine).replace(/\n/g, '\r\n')}\r\n`),
+  });
+  const offSignal = onInspectSignal(() => process.stderr.write(`${describeHarts(machine)}\n`));
+  try {
+    for (;;) {
+      const status = await runWith(machine, term.write);
+      if (quitStatus !== undefined) return quitStatus;
+      if (machine.reason !== 'reset') return status & 0xff;
+      // sifive_test reset (0x7777): reboot, as QEMU does, with the same images.
+      machine = build({ ...options, output: term.write });
+    }
+  } finally {
+    offSignal();
+    term.close();
+  }
+}
+
+async function runWith(machine: VirtMachine, write: (b: Uint8Array) => void): Promise<number> {
+  machine.setOutput(write);
+  return machine.run();
+}
+
+export function machineCommand(): Command {
+  return new Command('machine')
+    .description('run a QEMU-virt-like machine (UART on this terminal; Ctrl-A X quits, Ctrl-A H helps)')
+    .option('--bios <file>', "M-mode firmware: a file, 'none' (the kernel runs in M mode), or 'default' (Debian's OpenSBI fw_dynamic.bin)")
+    .option('--kernel <file>', 'ELF, RISC-V Linux Image, or raw binary')
+    .option('--initrd <file>', 'initial ramdisk')
+    .option('--append <cmdline>', 'kernel command line (/chosen/bootargs)')
+    .option('-m, --memory <size>', 'RAM size: 256M, 1G, or a plain number of MiB', '128M')
+    .option('--smp <n>', 'number of harts', '1')
+    .option('--isa <string>', 'ISA string for every hart, e.g. rv64imafdc_zicsr_zifencei_zba_zbb')
+    .option('--h-ext <version>', 'add the H extension: 1.0 or 0.6.1')
+    .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit')
+    .option('--dtb <file>', 'use this device tree instead of the generated one')
+    .addOption(new Option('--clock <kind>', 'time source: host (wall time) or instructions (deterministic)').choices(['host', 'instructions']).default('host'));
+}
