@@ -110,8 +110,9 @@ const P2_20 = 2 ** 20;
 const P2_32 = 2 ** 32;
 const PPN_PA_LIMIT = 2 ** 41; // ppn at or above this names a PA >= 2^53
 
+const POW2 = new Float64Array(65).map((_, i) => 2 ** i);
 function pow2(n: number): number {
-  return 2 ** n;
+  return POW2[n];
 }
 
 function toBig(lo: number, hi: number): bigint {
@@ -517,11 +518,15 @@ export class Translator {
   ): number {
     let a = rootPpn;
     let global = false;
+    const vLo = vpn % P2_20;
+    const vHi = (vpn - vLo) / P2_20;
     const bits = mode.vpnBits;
     const maxIter = mode.levels;
     for (let i = mode.levels - 1; i >= 0 && i < maxIter; i--) {
       const idxBits = bits + (i === mode.levels - 1 ? mode.widenBits : 0);
-      const idx = Math.floor(vpn / pow2(bits * i)) % pow2(idxBits);
+      const sh = bits * i;
+      // VPN[i]: vpn < 2^52 splits into 20 low bits and the rest, so the field is integer shifts.
+      const idx = (sh >= 20 ? vHi >>> (sh - 20) : (vLo >>> sh) | (vHi << (20 - sh))) & ((1 << idxBits) - 1);
       const off = idx * mode.pteBytes;
       // Step 2: locate the PTE (through the G-stage for VS-stage tables).
       let ptePage = a;

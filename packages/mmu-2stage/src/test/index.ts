@@ -28,6 +28,34 @@ export class SparseRam implements PteMemory {
   }
 }
 
+/** Flat RAM of `size` bytes at `base`, backed by a Uint32Array (fast, like a hart's RAM). Outside reads 0. */
+export class FlatRam extends SparseRam {
+  private readonly w: Uint32Array;
+  constructor(readonly base: number, readonly size: number) {
+    super();
+    this.w = new Uint32Array(size / 4);
+  }
+  private idx(pa: number): number {
+    const o = pa - this.base;
+    return o >= 0 && o < this.size ? o / 4 : -1;
+  }
+  override read32(pa: number): number {
+    const i = this.idx(pa);
+    return i >= 0 ? this.w[i] : 0;
+  }
+  override write32(pa: number, value: number): void {
+    const i = this.idx(pa);
+    if (i >= 0) this.w[i] = value;
+  }
+  override read64(pa: number): bigint {
+    return (BigInt(this.read32(pa + 4)) << 32n) | BigInt(this.read32(pa));
+  }
+  override write64(pa: number, v: bigint): void {
+    this.write32(pa, Number(v & 0xffffffffn));
+    this.write32(pa + 4, Number((v >> 32n) & 0xffffffffn));
+  }
+}
+
 /** Builds a PTE from a PPN and flag bits (and optional high bits 63:54 as `hiBits << 54`). */
 export function pte(ppn: bigint | number, flags: number, hiBits = 0n): bigint {
   return (BigInt(ppn) << 10n) | BigInt(flags) | (hiBits << 54n);
