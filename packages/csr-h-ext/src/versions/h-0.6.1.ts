@@ -1,5 +1,5 @@
-import type { HypervisorSpec } from '../spec';
-import { H_1_0 } from './h-1.0';
+import type { HypervisorSpec } from '../spec.js';
+import { H_1_0 } from './h-1.0.js';
 
 /**
  * RISC-V Hypervisor extension draft 0.6.1 (ISA manual src/hypervisor.tex, version bump

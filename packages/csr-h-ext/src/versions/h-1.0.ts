@@ -1,4 +1,4 @@
-import type { HypervisorSpec } from '../spec';
+import type { HypervisorSpec } from '../spec.js';
 
 /**
  * RISC-V Hypervisor extension 1.0, ratified with Privileged Architecture 1.12
