@@ -118,6 +118,20 @@ function related(f, a) {
   return floatBits(f, -bitsFloat(f, a) * (1 + rnd() * 2 ** -20));
 }
 
+/**
+ * An operand b such that a*b (or a/b) lands within a few ulps of the smallest normal
+ * (tininess after rounding) or of the largest finite number (overflow).
+ */
+function boundary(f, a, div) {
+  const x = Math.abs(bitsFloat(f, a));
+  if (!(x > 0 && x < Infinity)) return genFloat(f);
+  const target = rnd() < 0.6 ? 2 ** (1 - f.bias) : (2 - 2 ** (1 - f.p)) * 2 ** f.bias;
+  let b = floatBits(f, div ? x / target : target / x);
+  b += BigInt(int(7) - 3);
+  if (b < 0n) b = 0n;
+  return b | (BigInt(int(2)) << BigInt(f.w - 1));
+}
+
 function genInt(w) {
   const c = rnd();
   if (c < 0.3) {
@@ -136,7 +150,7 @@ const OPS = [];
 for (const [sfx, f] of [['s', F32], ['d', F64]]) {
   const F = () => genFloat(f);
   for (const o of ['fadd', 'fsub']) OPS.push({ name: `${o}.${sfx}`, rm: true, gen: () => { const a = F(); return [a, rnd() < 0.4 ? related(f, a) : F(), 0n]; } });
-  for (const o of ['fmul', 'fdiv']) OPS.push({ name: `${o}.${sfx}`, rm: true, gen: () => [F(), F(), 0n] });
+  for (const o of ['fmul', 'fdiv']) OPS.push({ name: `${o}.${sfx}`, rm: true, gen: () => { const a = F(); return [a, rnd() < 0.3 ? boundary(f, a, o === 'fdiv') : F(), 0n]; } });
   OPS.push({ name: `fsqrt.${sfx}`, rm: true, gen: () => [F(), 0n, 0n] });
   for (const o of ['fmadd', 'fmsub', 'fnmsub', 'fnmadd']) {
     OPS.push({
