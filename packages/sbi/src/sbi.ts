@@ -26,8 +26,8 @@ export interface SbiOptions {
   readonly version: SbiSpecVersion;
   /** The extension modules; BASE is added when absent (it is mandatory from 0.2 on). */
   readonly extensions: readonly SbiExtension[];
-  /** Every hart the supervisor may name. */
-  readonly hartIds: readonly number[];
+  /** Every hart the supervisor may name; a function is asked again on each call (harts added later). */
+  readonly hartIds: readonly number[] | (() => readonly number[]);
   /** Identity reported through BASE: the implementation ID is required (KVM is 3); the rest default to 0. */
   readonly impl: Partial<SbiImplementation> & { readonly id: number };
   /** Routing policy (for KVM's kernel/userspace split). Default: handle everything here. */
@@ -54,17 +54,17 @@ function id32(reg: bigint): number | undefined {
 /** An SBI implementation as a guest sees it. */
 export class Sbi {
   readonly version: SbiSpecVersion;
-  readonly hartIds: readonly number[];
   readonly impl: SbiImplementation;
   readonly extensions: readonly SbiExtension[];
   private readonly disabled = new Set<SbiExtensionName>();
-  private readonly hartSet: ReadonlySet<number>;
+  private readonly hartSource: readonly number[] | (() => readonly number[]);
+  private cachedIds: readonly number[] = [];
+  private hartSet: ReadonlySet<number> = new Set();
   private readonly route: SbiRouter | undefined;
 
   constructor(options: SbiOptions) {
     this.version = options.version;
-    this.hartIds = [...options.hartIds].sort((a, b) => a - b);
-    this.hartSet = new Set(this.hartIds);
+    this.hartSource = options.hartIds;
     this.impl = {
       id: options.impl.id,
       version: options.impl.version ?? 0n,
@@ -77,6 +77,19 @@ export class Sbi {
     this.extensions = exts;
     this.route = options.route;
   }
+
+  /** Every hart the supervisor may name, ascending. */
+  get hartIds(): readonly number[] {
+    const src = typeof this.hartSource === 'function' ? this.hartSource() : this.hartSource;
+    if (src !== this.cachedIds) {
+      this.cachedIds = src;
+      this.hartSet = new Set(src);
+      this.sortedIds = [...src].sort((a, b) => a - b);
+    }
+    return this.sortedIds;
+  }
+
+  private sortedIds: readonly number[] = [];
 
   /** Enables or disables an extension module (KVM's SBI_EXT registers). BASE cannot be disabled. */
   setEnabled(name: SbiExtensionName, enabled: boolean): void {
@@ -156,10 +169,11 @@ export class Sbi {
   }
 
   private context(hartId: number): SbiCallContext {
+    const hartIds = this.hartIds;
     return {
       hartId,
       version: this.version,
-      hartIds: this.hartIds,
+      hartIds,
       isHart: (id) => id >= 0n && id <= 0xffffffffn && this.hartSet.has(Number(id)),
       probe: (eid) => this.probe(eid, hartId),
       impl: this.impl,
