@@ -199,6 +199,31 @@ export class PhysicalMemory {
     return true;
   }
 
+  private readonly dmaListeners: ((pa: number, length: number) => void)[] = [];
+
+  /**
+   * Registers a listener for RAM written outside a hart's store path (device DMA, loaders).
+   * Harts use it to drop decoded instructions and reservations on those bytes.
+   */
+  onDmaWrite(listener: (pa: number, length: number) => void): void {
+    this.dmaListeners.push(listener);
+  }
+
+  /** Tells the listeners that [pa, pa+length) of RAM was written through a `ramView`. */
+  noteDmaWrite(pa: number, length: number): void {
+    for (const l of this.dmaListeners) l(pa, length);
+  }
+
+  /**
+   * A live view of RAM for device DMA, or null when [pa, pa+length) is not all RAM.
+   * After writing through it, call `noteDmaWrite(pa, length)`.
+   */
+  ramView(pa: number, length: number): Uint8Array | null {
+    if (!Number.isSafeInteger(pa) || length < 0 || !this.isRam(pa, length)) return null;
+    const o = pa - this.ramBase + this.ramOffset;
+    return this.u8.subarray(o, o + length);
+  }
+
   /** Copy bytes into RAM (loaders). Throws RangeError when the range is not inside RAM. */
   writeBytes(pa: number, bytes: Uint8Array): void {
     if (!this.isRam(pa, bytes.length)) {
@@ -208,6 +233,7 @@ export class PhysicalMemory {
       );
     }
     this.u8.set(bytes, pa - this.ramBase + this.ramOffset);
+    this.noteDmaWrite(pa, bytes.length);
   }
 
   /** Copy bytes out of RAM. Throws RangeError when the range is not inside RAM. */

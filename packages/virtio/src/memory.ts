@@ -7,6 +7,11 @@
 export interface GuestMemory {
   /** A view (not a copy) of `len` bytes at `addr`, or null if any byte lies outside guest RAM. */
   slice(addr: number, len: number): Uint8Array | null;
+  /**
+   * Called after the device wrote [addr, addr+len) through a slice, so the machine can drop
+   * cached instructions decoded from those bytes (optional: a plain RAM buffer needs nothing).
+   */
+  noteWrite?(addr: number, len: number): void;
 }
 
 /** A flat guest RAM of `bytes` starting at guest-physical `base`. */
@@ -45,6 +50,7 @@ export function writeU16(mem: GuestMemory, addr: number, v: number): boolean {
   if (!b) return false;
   b[0] = v & 0xff;
   b[1] = (v >>> 8) & 0xff;
+  mem.noteWrite?.(addr, 2);
   return true;
 }
 export function writeU32(mem: GuestMemory, addr: number, v: number): boolean {
@@ -54,5 +60,6 @@ export function writeU32(mem: GuestMemory, addr: number, v: number): boolean {
   b[1] = (v >>> 8) & 0xff;
   b[2] = (v >>> 16) & 0xff;
   b[3] = (v >>> 24) & 0xff;
+  mem.noteWrite?.(addr, 4);
   return true;
 }

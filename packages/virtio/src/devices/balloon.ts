@@ -68,6 +68,7 @@ export class VirtioBalloon implements VirtioDevice {
           if (!page) continue;
           this.pages.add(pfn);
           page.fill(0);
+          ctx.mem.noteWrite?.(gpa, BALLOON_PAGE_SIZE);
           this.release(gpa, BALLOON_PAGE_SIZE);
         } else {
           this.pages.delete(pfn);

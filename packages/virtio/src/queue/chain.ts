@@ -60,6 +60,7 @@ export function writeToChain(mem: GuestMemory, chain: DescriptorChain, skip: num
     const dst = mem.slice(b.addr + toSkip, n);
     if (!dst) return -1;
     dst.set(data.subarray(pos, pos + n));
+    mem.noteWrite?.(b.addr + toSkip, n);
     pos += n;
     toSkip = 0;
   }
