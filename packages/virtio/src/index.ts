@@ -20,3 +20,4 @@ export { MemoryFs } from './devices/p9/memfs.js';
 export { Errno, FsError, type FsBackend, type FsStat, type FsStatfs } from './devices/p9/fs.js';
 export { PackedQueue, packedQueue } from './queue/packed.js';
 export { VirtioBalloon, BALLOON_PAGE_SIZE } from './devices/balloon.js';
+export { VirtioVsock, VsockConnection, VSOCK_HOST_CID } from './devices/vsock.js';
