@@ -50,4 +50,14 @@ export const PROGRAMS: GuestProgram[] = [
       { check: 'amo to a hole: store/AMO access fault', why: AMO_CAUSE },
     ],
   },
+  { name: 'interrupts', covers: 'CLINT timer and msip interrupts, WFI, priority, delegation to S, Sstc', qemu: 'runs' },
+  {
+    name: 'priv', covers: 'MRET/SRET, medeleg, TW/TSR/TVM, CSR privilege, counters and counter-enables, misa, FS', qemu: 'runs',
+    qemuDepartures: [
+      { check: 'mepc bit 0 reads 0', why: 'priv spec, "Machine Exception Program Counter": "The low bit of mepc (mepc[0]) is always zero"; QEMU 7.2 reads back the bit as written and masks it only on MRET.' },
+      { check: 'mret to S clears MPRV', why: 'priv spec 1.12, "Privilege and Global Interrupt-Enable Stack in mstatus": "An MRET or SRET instruction that changes the privilege mode to a mode less privileged than M also sets MPRV=0"; QEMU 7.2 leaves MPRV set.' },
+    ],
+  },
+  { name: 'pmp', covers: 'PMP NAPOT/TOR, permissions, priority, no-match, locked entries', qemu: 'runs' },
+  { name: 'vm', covers: 'Sv39/Sv48/Sv57 user and supervisor code, page faults, SUM/MXR, SFENCE.VMA, MPRV', qemu: 'runs' },
 ];
