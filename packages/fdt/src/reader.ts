@@ -91,6 +91,9 @@ export class FdtTreeNode {
   }
 }
 
+/** Nesting limit for blobs we read: real trees are a handful of levels deep; this bounds recursion. */
+export const FDT_MAX_DEPTH = 64;
+
 /** A parsed DTB. */
 export interface FdtTree {
   readonly version: number;
@@ -159,6 +162,7 @@ export function parseDtb(blob: Uint8Array): FdtTree {
       p = align(next);
       const parent = stack[stack.length - 1];
       if (!parent && root) throw new FdtError('DTB has more than one root node');
+      if (stack.length >= FDT_MAX_DEPTH) throw new FdtError(`DTB nests nodes deeper than ${FDT_MAX_DEPTH} levels at ${p}`);
       const path = !parent ? '/' : parent.path === '/' ? `/${name}` : `${parent.path}/${name}`;
       const node = new FdtTreeNode(parent ? name : '', path);
       if (parent) parent.children.push(node);
