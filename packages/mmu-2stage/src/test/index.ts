@@ -22,6 +22,10 @@ export class SparseRam implements PteMemory {
   read64(pa: number): bigint {
     return (BigInt(this.words.get(pa + 4) ?? 0) << 32n) | BigInt(this.words.get(pa) ?? 0);
   }
+  /** Every written word, sorted by address (for comparing two RAMs). */
+  dump(): [number, number][] {
+    return [...this.words.entries()].sort((a, b) => a[0] - b[0]);
+  }
   write64(pa: number, v: bigint): void {
     this.words.set(pa, Number(v & 0xffffffffn));
     this.words.set(pa + 4, Number((v >> 32n) & 0xffffffffn));
@@ -116,3 +120,5 @@ export class PageTableBuilder {
     return addr;
   }
 }
+
+export { referenceTranslate, type RefConfig, type RefResult } from './reference.js';
