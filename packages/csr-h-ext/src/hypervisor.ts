@@ -13,7 +13,7 @@ import type { HypervisorSpec } from './spec.js';
 import { HState, attachState, hstate, REG, type RegName } from './state.js';
 import {
   HIP_BITS, HSTATUS_HI, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_GVA, HSTATUS_HU, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW,
-  VS_BITS, hCsrRows, hidelegValue, midelegReadOnlyOne, syncTranslator, updateGuestLines, virtualInstruction,
+  VS_BITS, effectiveHenvcfgHi, hCsrRows, hidelegValue, midelegReadOnlyOne, syncTranslator, updateGuestLines, virtualInstruction,
   vstimerPending, wrappedCoreRows,
 } from './csrs.js';
 import { hInstructions } from './instructions.js';
@@ -354,6 +354,13 @@ export function hypervisor(spec: HypervisorSpec, options: HypervisorOptions = {}
       st.translator.flushAll();
       h.mideleg |= midelegReadOnlyOne(st);
       h.mipLines &= ~HIP_BITS;
+    },
+    nextTimerDeadline(h) {
+      // Sstc for VS: VSTIP rises when time + htimedelta >= vstimecmp, i.e. at vstimecmp - htimedelta.
+      const st = hstate(h);
+      if ((effectiveHenvcfgHi(h, st) & 0x80000000) === 0) return Infinity;
+      const d = BigInt.asUintN(64, st.get('vstimecmp') - st.get('htimedelta'));
+      return d >= 1n << 53n ? Infinity : Number(d);
     },
     state: {
       save(h) {

@@ -100,4 +100,9 @@ export interface Extension {
   reset?(h: Hart): void;
   /** Hart state save/restore for this extension. */
   state?: ExtensionState;
+  /**
+   * Earliest hart-internal timer this extension keeps, in clock ticks (e.g. H's vstimecmp,
+   * converted from guest time), or Infinity; `Hart.nextTimerDeadline` takes the minimum.
+   */
+  nextTimerDeadline?(h: Hart): number;
 }

@@ -160,6 +160,8 @@ export class Hart {
   // ---- LR/SC ----
   /** Reserved physical address (8-byte granule) or -1. */
   reservation = -1;
+  /** Width (4 or 8) of the reserved access. */
+  reservationSize = 0;
 
   // ---- trap detail for extensions (H: htval/mtval2, htinst/mtinst, GVA) ----
   trapGpa = 0;
@@ -734,9 +736,11 @@ export class Hart {
 
   /** Ticks until the earliest hart-internal timer (Sstc) fires, or Infinity. */
   nextTimerDeadline(): number {
+    let d = Infinity;
+    for (const e of this.extensions) if (e.nextTimerDeadline) d = Math.min(d, e.nextTimerDeadline(this));
     const s = 2 * CSR_SLOTS.stimecmp;
-    if (!this.enabled.has('sstc') || (this.csr[2 * CSR_SLOTS.menvcfg + 1] & 0x80000000) === 0) return Infinity;
-    return (this.csr[s + 1] >>> 0) * TWO32 + (this.csr[s] >>> 0);
+    if (!this.enabled.has('sstc') || (this.csr[2 * CSR_SLOTS.menvcfg + 1] & 0x80000000) === 0) return d;
+    return Math.min(d, (this.csr[s + 1] >>> 0) * TWO32 + (this.csr[s] >>> 0));
   }
 
   // ------------------------------------------------------------------ state
