@@ -228,3 +228,17 @@ describe('parseDtb', () => {
     expect(dtcDecompile(treeToBuilder(tree).build(), 'qemu-virt-rebuilt')).toBe(reference);
   });
 });
+
+describe('phandles already present as properties', () => {
+  it('resolve references to a node whose phandle came from a parsed blob', () => {
+    const src = new FdtBuilder();
+    src.root.addNode('intc', { label: 'i', phandle: 7 }).empty('interrupt-controller');
+    src.root.addNode('dev').u32('interrupt-parent', ref('i'));
+    const copy = treeToBuilder(parseDtb(src.build()));
+    copy.node('/intc')!.setLabel('intc');
+    copy.root.addNode('uart').u32('interrupt-parent', ref('intc'));
+    const tree = parseDtb(copy.build());
+    expect(tree.root.find('uart')?.u32('interrupt-parent')).toBe(7);
+    expect(tree.root.find('intc')?.u32s('phandle')).toEqual([7]);
+  });
+});

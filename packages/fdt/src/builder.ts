@@ -210,6 +210,14 @@ export class FdtBuilder {
     const all: FdtNode[] = [];
     const walk = (n: FdtNode): void => {
       all.push(n);
+      // A phandle written as a plain property (e.g. copied from a parsed blob) counts as fixed.
+      const explicit = n.get('phandle');
+      if (n.phandle === undefined && explicit) {
+        if (explicit.kind === 'cells' && explicit.cells.length === 1 && !isRef(explicit.cells[0])) n.setPhandle(explicit.cells[0] >>> 0);
+        else if (explicit.kind === 'bytes' && explicit.bytes.length === 4) {
+          n.setPhandle(new DataView(explicit.bytes.buffer, explicit.bytes.byteOffset, 4).getUint32(0));
+        }
+      }
       if (n.phandle !== undefined) {
         if (used.has(n.phandle)) throw new FdtError(`${n.path}: phandle ${n.phandle} is used twice`);
         used.add(n.phandle);
