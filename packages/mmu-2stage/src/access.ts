@@ -40,3 +40,11 @@ export function makeOp(o: OpOptions): number {
   const a = typeof o.access === 'number' ? o.access : ACCESS_BY_NAME[o.access];
   return a | (o.priv << OP_PRIV_SHIFT) | (o.virt ? OP_VIRT : 0) | (o.hlvx ? OP_HLVX : 0);
 }
+
+/**
+ * Converts a hart mode number `priv | (virt ? 4 : 0)` (the encoding isa-core's hooks use)
+ * and an access type into an op: the two encodings line up, so this is one shift and OR.
+ */
+export function opFromPrivMode(access: AccessType, mode: number, hlvx = false): number {
+  return access | ((mode & 7) << OP_PRIV_SHIFT) | (hlvx ? OP_HLVX : 0);
+}

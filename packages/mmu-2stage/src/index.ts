@@ -2,7 +2,7 @@ export { SPECS } from './spec.js';
 export * from './defs.js';
 export { PAGING_MODES, findPagingMode, type PagingMode } from './modes.js';
 export {
-  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, OP_VIRT, OP_HLVX, OP_PRIV_SHIFT, OP_ACCESS_MASK, OP_COUNT, makeOp,
+  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, OP_VIRT, OP_HLVX, OP_PRIV_SHIFT, OP_ACCESS_MASK, OP_COUNT, makeOp, opFromPrivMode,
   type AccessType, type AccessName, type OpOptions,
 } from './access.js';
 export { Pmp, type PmpOptions, type PmpState } from './pmp.js';

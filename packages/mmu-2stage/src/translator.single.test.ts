@@ -246,3 +246,26 @@ describe('single-stage walks (Sv39/Sv48/Sv57)', () => {
     expect(r.trace![3].pte & 0xffn).toBe(BigInt(RWX | LEAF | PTE_V));
   });
 });
+
+describe('A/D update policy option', () => {
+  it("adUpdate 'always' updates A/D without menvcfg.ADUE (QEMU 7.2 behaviour); 'never' ignores ADUE", () => {
+    const ram = new SparseRam();
+    const pt = new PageTableBuilder(ram, 'single', 8, ROOT);
+    const a = pt.map(0x1000n, 0x9000_0000, RWX);
+    const always = new Translator({ memory: ram, adUpdate: 'always' });
+    always.configure({ satp: satp(8, ROOT) });
+    expect(always.translateVa(0x1000n, { ...S, access: 'store' }).ok).toBe(true);
+    expect(Number(ram.read64(a) & 0xc0n)).toBe(PTE_A | PTE_D);
+    pt.map(0x2000n, 0x9000_1000, RWX);
+    const never = new Translator({ memory: ram, adUpdate: 'never' });
+    never.configure({ satp: satp(8, ROOT), menvcfg: MENVCFG_ADUE });
+    expect(never.translateVa(0x2000n, { ...S, access: 'load' }).ok).toBe(false);
+  });
+
+  it('opFromPrivMode matches makeOp', async () => {
+    const { opFromPrivMode } = await import('./index.js');
+    expect(opFromPrivMode(2, 1 | 4)).toBe(makeOp({ access: 'store', priv: 1, virt: true }));
+    expect(opFromPrivMode(1, 0 | 4, true)).toBe(makeOp({ access: 'load', priv: 0, virt: true, hlvx: true }));
+    expect(opFromPrivMode(0, 3)).toBe(makeOp({ access: 'fetch', priv: 3 }));
+  });
+});

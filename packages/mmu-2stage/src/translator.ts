@@ -41,6 +41,13 @@ export interface TranslatorOptions {
   svnapot?: boolean;
   /** Svpbmt implemented (PTE bits 62:61, still gated by menvcfg/henvcfg.PBMTE). Default true. */
   svpbmt?: boolean;
+  /**
+   * How A/D bits are maintained (priv spec "Svadu"; before Svadu, priv 1.12 let a hart pick
+   * either scheme). 'envcfg' (default): Svadu when menvcfg.ADUE (single stage, G-stage) or
+   * henvcfg.ADUE (VS-stage) is 1, Svade otherwise. 'always': hardware updates regardless of
+   * ADUE, as QEMU 7.2 does (use it to match that oracle). 'never': always Svade.
+   */
+  adUpdate?: 'envcfg' | 'always' | 'never';
   /** Entries per TLB (instruction and data TLBs each; the G-stage TLB too). Power of two, default 1024. */
   tlbSize?: number;
 }
@@ -132,6 +139,7 @@ export class Translator {
   private readonly checkPhys: PhysAccessCheck;
   readonly svnapot: boolean;
   readonly svpbmt: boolean;
+  readonly adUpdate: 'envcfg' | 'always' | 'never';
   /** Instruction, data and G-stage-only (GPA -> PA, used for VS-stage PTE reads) TLBs. */
   readonly itlb: Tlb;
   readonly dtlb: Tlb;
@@ -197,7 +205,9 @@ export class Translator {
     this.checkPhys = options.checkPhys ?? (() => true);
     this.svnapot = options.svnapot ?? true;
     this.svpbmt = options.svpbmt ?? true;
+    this.adUpdate = options.adUpdate ?? 'envcfg';
     const n = options.tlbSize ?? 1024;
+    this.mAdue = this.hAdue = this.adUpdate === 'always';
     this.itlb = new Tlb(n);
     this.dtlb = new Tlb(n);
     this.gtlb = new Tlb(n);
@@ -250,13 +260,13 @@ export class Translator {
 
   /** menvcfg: ADUE (61, Svadu for single stage and G-stage) and PBMTE (62). */
   setMenvcfg(_lo: number, hi: number): void {
-    this.mAdue = (hi & ENVCFG_HI_ADUE) !== 0;
+    this.mAdue = this.adUpdate === 'always' || (this.adUpdate === 'envcfg' && (hi & ENVCFG_HI_ADUE) !== 0);
     this.mPbmte = (hi & ENVCFG_HI_PBMTE) !== 0;
   }
 
   /** henvcfg: ADUE and PBMTE for the VS-stage. (The hart keeps them 0 when menvcfg's are 0.) */
   setHenvcfg(_lo: number, hi: number): void {
-    this.hAdue = (hi & ENVCFG_HI_ADUE) !== 0;
+    this.hAdue = this.adUpdate === 'always' || (this.adUpdate === 'envcfg' && (hi & ENVCFG_HI_ADUE) !== 0);
     this.hPbmte = (hi & ENVCFG_HI_PBMTE) !== 0;
   }
 
