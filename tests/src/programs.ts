@@ -17,6 +17,8 @@ export interface GuestProgram {
   qemu: 'runs' | 'unsupported';
   qemuWhy?: string;
   qemuDepartures?: QemuDeparture[];
+  /** The ISA string tsvisor's hart gets for this program (default: the board's). */
+  isa?: string;
   /** Run QEMU with `-cpu rv64,h=true`. */
   h?: boolean;
 }
@@ -41,6 +43,8 @@ export const PROGRAMS: GuestProgram[] = [
   },
   {
     name: 'zicond', covers: 'Zicond', qemu: 'unsupported',
+    // The virt board's default ISA string leaves Zicond out (QEMU 7.2 has none); ask for it.
+    isa: 'rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_zicond_sstc',
     qemuWhy: 'Zicond was ratified after QEMU 7.2; it decodes czero.* as illegal instructions.',
   },
   {

@@ -15,7 +15,7 @@ describe('bare-metal programs on tsvisor', () => {
 
   for (const p of PROGRAMS) {
     it(`${p.name}: ${p.covers}`, async () => {
-      const r = await runTsvisor(elfPath(p.name));
+      const r = await runTsvisor(elfPath(p.name), { isa: p.isa });
       const checks = parseChecks(r.output);
       expect(checks.filter((c) => !c.ok).map((c) => c.line), summarize(r.output, r.status)).toEqual([]);
       expect(checks.length, summarize(r.output, r.status)).toBeGreaterThan(0);
