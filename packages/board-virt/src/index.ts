@@ -7,3 +7,4 @@ export {
   buildMrom, fdtAddr, FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, initrdStartAddr, kernelStartAddr, Rom,
 } from './boot.js';
 export * from './memory-map.js';
+export { virtioSlot, guestMemoryOf, type VirtioSlotOptions } from './virtio-slot.js';

@@ -40,7 +40,7 @@ export interface GuestImage {
 export interface VirtioSlotDevice {
   /** Slot 0..7 (base 0x10001000 + slot * 0x1000, PLIC source 1 + slot). Default: the next free one. */
   slot?: number;
-  create(irq: IrqLine): MmioDevice;
+  create(irq: IrqLine, memory: PhysicalMemory): MmioDevice;
 }
 
 export interface VirtMachineOptions {
@@ -231,7 +231,7 @@ export class VirtMachine {
         throw new VirtMachineError(`virtio-mmio slot ${String(slot)} is taken or does not exist (0..${VIRT_VIRTIO_COUNT - 1})`);
       }
       slots.push(slot);
-      const dev = v.create(this.plic.source(VIRT_VIRTIO_IRQ(slot)));
+      const dev = v.create(this.plic.source(VIRT_VIRTIO_IRQ(slot)), m);
       m.addDevice(VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_SIZE, VIRT_VIRTIO_SIZE, dev, `virtio${slot}`);
     }
 

@@ -11,8 +11,9 @@ import { onInspectSignal } from '../adapters/signals.js';
 import { attachTerminal } from '../adapters/terminal.js';
 import { CliError } from '../errors.js';
 import { parseMemorySize } from '../size.js';
+import { addVirtioOptions, virtioDevices, type VirtioCliOptions } from '../virtio-options.js';
 
-export interface MachineCliOptions {
+export interface MachineCliOptions extends VirtioCliOptions {
   bios?: string;
   kernel?: string;
   initrd?: string;
@@ -74,6 +75,7 @@ export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineO
     dtb: o.dtb !== undefined ? readImage(o.dtb, '--dtb') : undefined,
     bootargs: o.append,
     clock: o.clock,
+    virtio: await virtioDevices({ ...o, p9: (o as { '9p'?: string[] })['9p'] ?? o.p9 }),
   };
 }
 
@@ -131,7 +133,7 @@ async function runWith(machine: VirtMachine, write: (b: Uint8Array) => void): Pr
 }
 
 export function machineCommand(): Command {
-  return new Command('machine')
+  return addVirtioOptions(new Command('machine'))
     .description('run a QEMU-virt-like machine (UART on this terminal; Ctrl-A X quits, Ctrl-A H helps)')
     .option('--bios <file>', "M-mode firmware: a file, 'none' (the kernel runs in M mode), or 'default' (Debian's OpenSBI fw_dynamic.bin)")
     .option('--kernel <file>', 'ELF, RISC-V Linux Image, or raw binary')
