@@ -3,7 +3,7 @@
 // every case on riscv64 (oracle.c, built static and run under qemu-riscv64).
 //
 //   node tests/fp-oracle/gen.mjs                       # rewrite vectors.txt (the checked-in fixture)
-//   node tests/fp-oracle/gen.mjs --count 3000 --seed 7 --out big.txt
+//   node tests/fp-oracle/gen.mjs --count 3000 --seed 7 --out big.txt [--ops fmadd.d,fdiv.s]
 //   FP_VECTORS=$PWD/big.txt pnpm --filter @tsvisor/isa-core test
 //
 // --count is the number of cases per (operation, rounding mode). Needs riscv64-linux-gnu-gcc
@@ -23,6 +23,7 @@ const opt = (name, dflt) => {
 const COUNT = Number(opt('count', '20'));
 const SEED = BigInt(opt('seed', '1'));
 const OUT = opt('out', join(here, 'vectors.txt'));
+const ONLY = opt('ops', '').split(',').filter((o) => o !== '');
 
 // ---- deterministic PRNG (xorshift64*) ----
 let state = (SEED * 0x9e3779b97f4a7c15n + 1n) & 0xffffffffffffffffn;
@@ -188,6 +189,7 @@ execFileSync('riscv64-linux-gnu-gcc', ['-static', '-O2', '-o', exe, join(here, '
 
 const cases = [];
 for (const op of OPS) {
+  if (ONLY.length > 0 && !ONLY.includes(op.name)) continue;
   const rms = op.rm ? [0, 1, 2, 3, 4] : [0];
   const n = op.rm ? COUNT : COUNT * 2;
   for (const rm of rms) for (let k = 0; k < n; k++) cases.push([op.name, rm, ...op.gen()]);

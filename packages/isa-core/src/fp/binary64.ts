@@ -5,7 +5,7 @@
  * error, which decides the other rounding modes and NX. Results that may
  * overflow, be tiny, or whose error cannot be proven exact go to a BigInt path.
  */
-import { f64FromHalves, f64Hi, f64Lo, isF64NaN, isF64SNaN, nextAway } from './bits.js';
+import { f64FromHalves, f64Hi, f64Lo, isF64NaN, isF64SNaN, nextAway, nextTowardZero } from './bits.js';
 import {
   F64_CANONICAL_NAN_HI, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
   FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
@@ -197,6 +197,41 @@ export function f64Sqrt(r: FpResult, aLo: number, aHi: number, rm: number): void
 }
 
 /**
+ * Correct rounding of p + e + z (p + e the exact product, |e| <= ulp(p)/2) without BigInt.
+ * With s1 + t1 = p + z, u + v = t1 + e and s + w = s1 + u (all exact TwoSums), the exact
+ * value is s + w + v where v is far below the granularity of w (v is non-zero only when
+ * p + z was inexact, so |s1| is within a factor 4 of |p| and |v| << ulp(s1)). Hence s is
+ * the nearest double except when w is exactly half a gap and v pushes past it. Returns
+ * false (use the BigInt path) when s is out of the range where the analysis holds.
+ */
+function fmaFast(r: FpResult, p: number, e: number, z: number, rm: number): boolean {
+  const s1 = p + z;
+  const t1 = twoSumErr(p, z, s1);
+  const u = t1 + e;
+  const v = twoSumErr(t1, e, u);
+  const s = s1 + u;
+  const as = Math.abs(s);
+  if (!(as >= LO_BOUND && as < P_MAX)) return false;
+  const w = twoSumErr(s1, u, s);
+  if (w === 0) {
+    if (v === 0) setDouble(r, s);
+    else finishF64(r, s, v > 0 ? 1 : -1, false, rm);
+    return true;
+  }
+  const wDir = w > 0 ? 1 : -1;
+  const away = (w > 0) === (s > 0);
+  const n = away ? nextAway(s) : nextTowardZero(s);
+  if (2 * Math.abs(w) === Math.abs(n - s)) {
+    if (v === 0) finishF64(r, s, wDir, away, rm); // an exact tie
+    else if ((v > 0) === (w > 0)) finishF64(r, n, -wDir, false, rm); // just past the midpoint
+    else finishF64(r, s, wDir, false, rm);
+    return true;
+  }
+  finishF64(r, s, wDir, false, rm);
+  return true;
+}
+
+/**
  * FMADD.D family: (-1)^negProd * a * b + (-1)^negAdd * c with one rounding.
  * FMADD (false,false), FMSUB (false,true), FNMSUB (true,false), FNMADD (true,true).
  */
@@ -228,9 +263,14 @@ export function f64Fma(
     return finishSum(r, p, z, p + z, rm); // p is a signed zero
   }
   const ap = Math.abs(p0);
-  if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND && twoProductErr(x, y, p0) === 0) {
-    const s = p + z;
-    if (s !== Infinity && s !== -Infinity) return finishSum(r, p, z, s, rm);
+  if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND) {
+    const e0 = twoProductErr(x, y, p0);
+    if (e0 === 0) {
+      const s = p + z;
+      if (s !== Infinity && s !== -Infinity) return finishSum(r, p, z, s, rm);
+    } else if (fmaFast(r, p, negProd ? -e0 : e0, z, rm)) {
+      return;
+    }
   }
   unpackF64(ua, aLo, aHi);
   unpackF64(ub, bLo, bHi);
