@@ -109,7 +109,7 @@ function canonicalIsa(isa: string, enabled: ReadonlySet<string>): { isa: string;
   // riscv,isa: single letters in canonical order, then multi-letter names (Z* by category order, then S*).
   const letters = 'imafdqcbvh'.split('').filter((l) => enabled.has(l));
   const multi = [...enabled].filter((e) => e.length > 1);
-  const zOrder = 'iamfdqcbkjtpv';
+  const zOrder = 'imafdqlcbkjtpvh'; // unpriv spec, "ISA Extension Naming Conventions": canonical order
   const rank = (e: string): [number, number, string] => {
     if (e[0] === 'z') return [0, zOrder.indexOf(e[1]!) < 0 ? 99 : zOrder.indexOf(e[1]!), e];
     if (e[0] === 's') return [1, 0, e];
