@@ -199,6 +199,9 @@ export class Translator {
   private traceSteps: WalkStep[] | null = null;
   private readOnly = false;
   private accessAtG = false;
+  /** A VS-stage leaf A/D update waiting for the final G-stage translation (-1: none). */
+  private pendingWpa = -1;
+  private pendingLo = 0;
 
   constructor(options: TranslatorOptions) {
     this.memory = options.memory;
@@ -422,6 +425,7 @@ export class Translator {
         this.setFault(causes[1], lo, hi, false);
         return TRANSLATE_FAULT;
       }
+      this.pendingWpa = -1;
       const st = this.walk(vpn, vsMode, this.vsatpPpn, STAGE_VS, access, priv, hlvx, this.vsSum, this.vsMxr || this.mMxr, this.hPbmte, this.hAdue);
       if (st !== OK) return this.walkFault(st, lo, hi, causes);
       gppn = this.wPpn;
@@ -430,6 +434,10 @@ export class Translator {
       global = this.wGlobal;
     }
     const gs = this.gTranslate(gppn, access, hlvx, useTlb);
+    if (this.pendingWpa >= 0) {
+      if (gs === OK) this.memory.write32(this.pendingWpa, this.pendingLo);
+      this.pendingWpa = -1;
+    }
     if (gs !== OK) {
       if (gs === GUEST_PAGE_FAULT) {
         this.setFault(causes[2], lo, hi, true);
@@ -616,8 +624,15 @@ export class Translator {
             wpa = this.gPpn * 4096 + off;
           }
           if (!this.checkPhys(wpa, 8, ACCESS_STORE)) return this.decide(step, 'A/D update not permitted (PMP/PMA): access fault', ACCESS_FAULT);
-          // Single-threaded harts: the read-check-write above is atomic with respect to other harts.
-          this.memory.write32(wpa, newLo);
+          if (stage === STAGE_VS) {
+            // Written once the G-stage has accepted the final GPA: a D update for an explicit
+            // store must be exact (priv spec, "Svade"/Svadu rules for two-stage translation).
+            this.pendingWpa = wpa;
+            this.pendingLo = newLo;
+          } else {
+            // Single-threaded harts: the read-check-write above is atomic with respect to other harts.
+            this.memory.write32(wpa, newLo);
+          }
         }
         lo = newLo;
         if (step) step.decision = `leaf; ${this.readOnly ? 'would set' : 'set'} ${needA ? 'A' : ''}${needD ? 'D' : ''} (Svadu)`;

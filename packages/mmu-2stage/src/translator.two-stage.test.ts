@@ -198,3 +198,14 @@ describe('two-stage translation', () => {
     expect(r.trace!.every((s) => s.decision.length > 0)).toBe(true);
   });
 });
+
+describe('exact VS-stage A/D updates', () => {
+  it('a store whose final GPA faults at the G-stage leaves the VS PTE untouched', () => {
+    const { ram, vs, tr } = setup();
+    tr.configure({ henvcfg: ENVCFG_ADUE, menvcfg: ENVCFG_ADUE });
+    const leaf = vs.map(0x4000_0000n, 0x77_0000, RWX); // A=0 D=0; GPA 0x770000 unmapped in the G-stage
+    const before = ram.read64(leaf);
+    expect(cause(tr.translateVa(0x4000_0000n, { ...VS, access: 'store' }))).toBe(CAUSE_STORE_GUEST_PAGE_FAULT);
+    expect(ram.read64(leaf)).toBe(before);
+  });
+});

@@ -27,6 +27,8 @@ class RefFault {
   constructor(readonly kind: Kind, readonly gpa: bigint | undefined = undefined, readonly tinst = 0) {}
 }
 
+let pending: { pa: bigint; lo: bigint } | undefined;
+
 const CAUSE: Record<Kind, readonly number[]> = { access: [1, 5, 7], page: [12, 13, 15], guest: [20, 21, 23] };
 const LIMIT = 1n << 53n;
 
@@ -57,6 +59,7 @@ interface StageParams {
 
 /** Translates `va` for an access; `priv` 0 U, 1 S, 3 M. */
 export function referenceTranslate(mem: PteMemory, c: RefConfig, va: bigint, access: 0 | 1 | 2, priv: 0 | 1 | 3, virt: boolean, hlvx: boolean): RefResult {
+  pending = undefined;
   try {
     const pa = translate(mem, c, va, access, priv, virt, hlvx);
     return { ok: true, pa };
@@ -93,7 +96,9 @@ function translate(mem: PteMemory, c: RefConfig, va: bigint, access: 0 | 1 | 2, 
       pbmte: bit(c.henvcfg, 62), adue: bit(c.henvcfg, 61),
     });
   }
-  return gStage(mem, c, gpa, access, hlvx, 0);
+  const pa = gStage(mem, c, gpa, access, hlvx, 0);
+  if (pending) mem.write32(Number(pending.pa), Number(pending.lo));
+  return pa;
 }
 
 function checkCanonical(va: bigint, width: number): void {
@@ -171,7 +176,9 @@ function walk(mem: PteMemory, c: RefConfig, root: bigint, addr: bigint, p: Stage
       let wpa = pteAddr;
       if (p.stage === 'vs') wpa = gStage(mem, c, pteAddr, 2, false, 0x3020);
       if (!c.checkPhys(Number(wpa), 8, 2)) throw new RefFault('access');
-      mem.write32(Number(wpa), Number(updated & 0xffffffffn));
+      // A VS-stage update waits until the G-stage accepts the final GPA (exact D updates).
+      if (p.stage === 'vs') pending = { pa: wpa, lo: updated & 0xffffffffn };
+      else mem.write32(Number(wpa), Number(updated & 0xffffffffn));
     }
     void global;
     return (finalPpn << 12n) | bits(addr, 0, 12);
