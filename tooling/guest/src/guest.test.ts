@@ -1,8 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadQemuVirtBoot, parseLinuxImageHeader } from '@tsvisor/loader';
+import { parseDtb, treeToBuilder } from '@tsvisor/fdt';
+import { loadKvmtoolBoot, loadQemuVirtBoot, parseLinuxImageHeader } from '@tsvisor/loader';
 import { ArrayGuestMemory } from '@tsvisor/loader/test';
 import { ensureGuest, type Guest, moduleName, WANTED_MODULES } from './guest.js';
 
@@ -16,14 +19,14 @@ beforeAll(() => {
   console.log(`guest ready in ${((Date.now() - started) / 1000).toFixed(1)} s, downloaded ${(guest.downloadBytes / 2 ** 20).toFixed(1)} MiB`);
 });
 
-function bootUnderQemu(timeoutMs: number): Promise<{ output: string; code: number | null; markerAfterMs?: number }> {
+function bootUnderQemu(timeoutMs: number, extraArgs: string[] = []): Promise<{ output: string; code: number | null; markerAfterMs?: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     let markerAfterMs: number | undefined;
     let output = '';
     const qemu = spawn(
       'qemu-system-riscv64',
-      ['-machine', 'virt', '-nographic', '-m', '512M', '-kernel', guest.image, '-initrd', guest.initramfs, '-append', 'console=ttyS0 tsvisor.test=1'],
+      ['-machine', 'virt', '-nographic', '-m', '512M', '-kernel', guest.image, '-initrd', guest.initramfs, '-append', 'console=ttyS0 tsvisor.test=1', ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const timer = setTimeout(() => {
@@ -92,6 +95,37 @@ describe('Debian riscv64 guest', () => {
     expect(boot.kernelEntry).toBe(0x8020_0000);
     expect(boot.initrd!.start).toBe(0x8820_0000);
     expect(boot.fdtAddress).toBe(0x9fe0_0000);
+  });
+
+  it('boots with a device tree written by @tsvisor/fdt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsvisor-guest-'));
+    try {
+      const dumped = join(dir, 'qemu.dtb');
+      execFileSync('qemu-system-riscv64', ['-machine', 'virt', '-m', '512M', '-machine', `dumpdtb=${dumped}`, '-nographic'], { stdio: 'ignore' });
+      // Re-serialise QEMU's tree with our builder and hand it back to QEMU (-dtb); QEMU adds
+      // bootargs and the initrd range to /chosen, Linux parses everything else from our blob.
+      const ours = treeToBuilder(parseDtb(new Uint8Array(readFileSync(dumped))));
+      ours.node('/chosen')!.string('bootargs', 'console=ttyS0 tsvisor.test=1');
+      const file = join(dir, 'ours.dtb');
+      writeFileSync(file, ours.build());
+      const { output, code } = await bootUnderQemu(600_000, ['-dtb', file]);
+      expect(output).toContain(MARKER);
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fits the kvmtool layout in 512 MiB', () => {
+    const ram = { base: 0x8000_0000, size: 512 * 2 ** 20 };
+    const image = new Uint8Array(readFileSync(guest.image));
+    const initramfs = new Uint8Array(readFileSync(guest.initramfs));
+    const boot = loadKvmtoolBoot({ ram, memory: new ArrayGuestMemory(ram), kernel: { name: 'Image', bytes: image }, initrd: { name: 'initramfs', bytes: initramfs } });
+    expect(boot.entry).toBe(0x8020_0000);
+    expect(boot.fdtAddress % (4 * 2 ** 20)).toBe(0);
+    expect(boot.fdtAddress).toBeGreaterThanOrEqual(0x8020_0000 + image.length + 4 * 2 ** 20);
+    expect(boot.initrd!.end).toBeLessThanOrEqual(0x9000_0000);
+    expect(boot.initrd!.start).toBeGreaterThan(boot.fdtAddress);
   });
 
   it('uses the cache on a second run', () => {
