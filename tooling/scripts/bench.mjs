@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `pnpm bench`: guest MIPS of tsvisor on bare-metal workloads (tests/baremetal/bench/*.c,
+// built with -O2), next to qemu-system-riscv64 running the same ELF in the same run.
+// Prints figures only; it asserts nothing.
+//   pnpm bench [-- --only int,fp] [--no-qemu]
+// Run through the root script, which adds `--conditions=@tsvisor/source --import tsx`
+// so the workspace's TypeScript sources load directly.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const out = join(repo, 'tests/baremetal/out');
+const args = process.argv.slice(2);
+const only = (() => { const i = args.indexOf('--only'); return i >= 0 ? args[i + 1].split(',') : undefined; })();
+const withQemu = !args.includes('--no-qemu');
+
+const WORKLOADS = [
+  { name: 'int', what: 'integer ALU, mul/div (sieve, xorshift, gcd)' },
+  { name: 'mem', what: 'memcpy/memset, strided reads, pointer chase' },
+  { name: 'branchy', what: 'quicksort, binary search, bytecode interpreter' },
+  { name: 'fp', what: 'n-body (double), float dot product, sqrt/div' },
+  { name: 'coremark', what: 'CoreMark-like: lists, matrix, state machine, CRC' },
+];
+
+function need(cmd, argv) {
+  return spawnSync(cmd, argv, { stdio: 'ignore' }).status === 0;
+}
+if (!need('make', ['--version']) || !need('riscv64-unknown-elf-gcc', ['--version'])) {
+  console.error('bench: the riscv64-unknown-elf cross toolchain is missing: run tooling/scripts/setup.sh');
+  process.exit(1);
+}
+execFileSync('make', ['-s', '-C', join(repo, 'tests/baremetal')], { stdio: 'inherit' });
+const haveQemu = withQemu && need('qemu-system-riscv64', ['--version']);
+if (withQemu && !haveQemu) console.log('bench: qemu-system-riscv64 not found, tsvisor figures only (run tooling/scripts/setup.sh)');
+
+const { runTsvisor } = await import('../../tests/src/tsvisor.ts');
+const { runQemu } = await import('../../tests/src/qemu.ts');
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const parseLine = (output, name) => {
+  const m = new RegExp(`^bench ${name} instret=(\\d+)(?: ticks=(\\d+))? checksum=(0x[0-9a-f]+)`, 'm').exec(output);
+  return m ? { instret: Number(m[1]), ticks: m[2] ? Number(m[2]) : undefined, checksum: m[3] } : undefined;
+};
+
+// QEMU's start-up cost (an empty guest), measured once and shown next to its wall times:
+// the workloads are sized for tsvisor, so QEMU's figures are mostly start-up.
+let qemuStartup = 0;
+if (haveQemu) {
+  const r = await runQemu(join(out, 'hello.elf'));
+  qemuStartup = r.seconds;
+}
+
+console.log(`tsvisor bench (node ${process.version}); qemu s = wall time of a whole QEMU run (its start-up alone: ${fmt(qemuStartup)} s); ratio = tsvisor s / qemu s`);
+console.log(`${pad('workload', 10)} ${lpad('guest insns', 12)} ${lpad('tsvisor s', 10)} ${lpad('MIPS', 8)} ${lpad('qemu s', 8)} ${lpad('ratio', 8)}  checksum`);
+for (const w of WORKLOADS) {
+  if (only && !only.includes(w.name)) continue;
+  const elf = join(out, `bench-${w.name}.elf`);
+  if (!existsSync(elf)) { console.log(`${pad(w.name, 10)} (not built)`); continue; }
+  let t;
+  try {
+    t = await runTsvisor(elf, { timeoutMs: 600_000 });
+  } catch (e) {
+    console.log(`${pad(w.name, 10)} tsvisor failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    continue;
+  }
+  const mips = t.instret / t.seconds / 1e6;
+  let qs = NaN;
+  let agree = '';
+  const mine = parseLine(t.output, w.name);
+  if (haveQemu) {
+    const q = await runQemu(elf, { timeoutMs: 120_000 });
+    qs = q.seconds;
+    const theirs = parseLine(q.output, w.name);
+    agree = mine && theirs ? (mine.checksum === theirs.checksum ? '(same as QEMU)' : `(QEMU: ${theirs.checksum})`) : '';
+  }
+  console.log(`${pad(w.name, 10)} ${lpad(t.instret.toLocaleString('en-US'), 12)} ${lpad(fmt(t.seconds), 10)} ${lpad(fmt(mips), 8)} ${lpad(fmt(qs), 8)} ${lpad(haveQemu ? `${fmt(t.seconds / qs, 1)}x` : '-', 8)}  ${mine?.checksum ?? `no result (status ${t.status})`} ${agree}`);
+}
+
+// Slot for the MMU: the same page-hopping loop in S mode with satp = Bare and Sv39.
+// The host clock makes the guest's time CSR wall time, so ticks give per-phase MIPS.
+if (!only || only.includes('paging')) {
+  const elf = join(out, 'bench-paging.elf');
+  if (existsSync(elf)) {
+    const t = await runTsvisor(elf, { timeoutMs: 600_000, clock: 'host' });
+    for (const mode of ['bare', 'sv39']) {
+      const r = parseLine(t.output, `paging-${mode}`);
+      if (!r) { console.log(`paging-${mode}: no result (status ${t.status})`); continue; }
+      const secs = (r.ticks ?? 0) / 10_000_000;
+      console.log(`${pad(`paging ${mode}`, 10)} ${lpad(r.instret.toLocaleString('en-US'), 12)} ${lpad(fmt(secs), 10)} ${lpad(fmt(r.instret / secs / 1e6), 8)}  (S mode, satp=${mode === 'bare' ? 'Bare' : 'Sv39, 4 KiB pages over 8 MiB'})`);
+    }
+  }
+}
+
+// Slot for Linux boot-to-marker (bench: seconds and guest instructions to the BOOT-OK marker,
+// next to QEMU's figure). Filled in when the Linux guest image build lands.
+if (!only || only.includes('linux')) {
+  console.log('linux      boot-to-marker: slot reserved (no Linux guest image wired into the bench yet)');
+}
