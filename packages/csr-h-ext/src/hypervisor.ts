@@ -5,14 +5,12 @@
  *
  * References are to the ISA manual, Privileged Architecture, "Hypervisor Extension".
  */
-import {
-  CSR_SLOTS, INTERRUPT_ORDER, R, type CsrRow, type Extension, type Hart, type PrivHooks,
-} from '@tsvisor/isa-core';
+import { CSR_SLOTS, type CsrRow, type Extension, type Hart, type PrivHooks } from '@tsvisor/isa-core';
 import { TRANSLATE_FAULT, makeOp } from '@tsvisor/mmu-2stage';
 import type { HypervisorSpec } from './spec.js';
 import { HState, attachState, hstate, REG, type RegName } from './state.js';
 import {
-  HIP_BITS, HSTATUS_HI, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_GVA, HSTATUS_HU, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW,
+  HIP_BITS, HSTATUS_HI, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_GVA, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW,
   VS_BITS, effectiveHenvcfgHi, hCsrRows, hidelegValue, midelegReadOnlyOne, syncTranslator, updateGuestLines, virtualInstruction,
   vstimerPending, wrappedCoreRows,
 } from './csrs.js';
@@ -21,7 +19,7 @@ import { transformedInstruction } from './tinst.js';
 import { S_TO_VS } from './defs.js';
 
 const PRV_U = 0, PRV_S = 1, PRV_M = 3;
-const MSTATUS_SIE = 1 << 1, MSTATUS_TVM = 1 << 20, MSTATUS_TW = 1 << 21, MSTATUS_MPRV = 1 << 17;
+const MSTATUS_SIE = 1 << 1, MSTATUS_TW = 1 << 21, MSTATUS_MPRV = 1 << 17;
 const MSTATUS_MPP_SHIFT = 11;
 const MSTATUSH_GVA = 1 << 6, MSTATUSH_MPV = 1 << 7;
 /** Interrupts that arrive in VS under the S-level number (H: VSEI 10 -> 9, VSTI 6 -> 5, VSSI 2 -> 1). */
@@ -38,7 +36,6 @@ function pickH(bits: number): number {
   for (let b = 31; b >= 0; b--) if (bits & (1 << b)) return b;
   return -1;
 }
-void INTERRUPT_ORDER;
 
 /** Options of `hypervisor()`. */
 export interface HypervisorOptions {
@@ -72,8 +69,12 @@ export function hypervisor(spec: HypervisorSpec, options: HypervisorOptions = {}
   const coarse = spec.virtualInstruction === 'coarse';
 
   /** GVA: does this trap's xtval hold a guest virtual address? */
-  function gvaFor(st: HState, virt: boolean, cause: number, interrupt: boolean, tl: number, th: number): boolean {
-    if (interrupt || !(virt || st.hlvActive)) return false;
+  function gvaFor(h: Hart, st: HState, cause: number, interrupt: boolean, tl: number, th: number): boolean {
+    if (interrupt) return false;
+    // A guest VA is in xtval when V=1, during HLV/HLVX/HSV, or for a data access made with
+    // two-stage translation through MPRV=1/MPV=1 from M-mode.
+    const dataCause = cause >= 4 && cause <= 7 || cause === 13 || cause === 15 || cause === 21 || cause === 23;
+    if (!(h.virt || st.hlvActive || (dataCause && (h.dmode & 4) !== 0))) return false;
     switch (cause) {
       case 1: case 5: case 7: case 12: case 13: case 15: case 20: case 21: case 23:
         return true;
@@ -99,7 +100,7 @@ export function hypervisor(spec: HypervisorSpec, options: HypervisorOptions = {}
           toHS = h.priv <= PRV_S && ((h.medeleg >>> cause) & 1) === 1;
           toVS = toHS && virt && ((st.lo('hedeleg') >>> cause) & 1) === 1;
         }
-        const gva = gvaFor(st, virt, cause, interrupt, tl, th);
+        const gva = gvaFor(h, st, cause, interrupt, tl, th);
         // tinst: interrupts write 0; a pseudo-instruction from the walker wins; else the transformation.
         let tinst = 0;
         if (!interrupt) tinst = h.trapTinst !== 0 ? h.trapTinst : transformedInstruction(h, cause, tl);
@@ -411,5 +412,3 @@ export function raiseTranslationFault(h: Hart, st: HState): never {
   h.trapTinst = tr.faultTinst;
   return h.raise(tr.faultCause, tr.faultTvalLo, tr.faultTvalHi);
 }
-void R;
-void HSTATUS_HU;
