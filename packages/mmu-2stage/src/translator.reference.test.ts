@@ -30,8 +30,8 @@ const corruptArb = fc.record({ table: fc.constantFrom(S_ROOT, G_ROOT, VS_ROOT), 
 
 const cfgArb = fc.record({
   satpMode: fc.constantFrom(8, 9, 10),
-  vsatpMode: fc.constantFrom(0, 8, 9),
-  hgatpMode: fc.constantFrom(0, 8, 9),
+  vsatpMode: fc.constantFrom(0, 8, 9, 10),
+  hgatpMode: fc.constantFrom(0, 8, 9, 10),
   menvcfg: fc.constantFrom(0n, 1n << 61n, 1n << 62n, 3n << 61n),
   henvcfg: fc.constantFrom(0n, 1n << 61n, 1n << 62n, 3n << 61n),
   svnapot: fc.boolean(),

@@ -209,3 +209,37 @@ describe('exact VS-stage A/D updates', () => {
     expect(ram.read64(leaf)).toBe(before);
   });
 });
+
+describe('page sizes across the two stages', () => {
+  it('a VS superpage over G-stage 4 KiB pages, and a VS 4 KiB page over a G-stage superpage', () => {
+    const { g, vs, tr } = setup(9, 9);
+    vs.map(0x4000_0000n, 0x20_0000, RWX | LEAF, 1); // 2 MiB VS leaf -> GPA 0x200000..
+    g.map(0x20_3000n, 0x9000_7000, URWX | LEAF); // only one 4 KiB page of it in the G-stage
+    expect(tr.translateVa(0x4000_3abcn, { ...VS, access: 'load' })).toEqual({ ok: true, pa: 0x9000_7abc });
+    expect(cause(tr.translateVa(0x4000_4000n, { ...VS, access: 'load' }))).toBe(CAUSE_LOAD_GUEST_PAGE_FAULT);
+    vs.map(0x5000_1000n, 0x4060_5000, RWX | LEAF); // VS 4 KiB -> GPA in a G-stage 1 GiB page
+    g.map(0x4000_0000n, 0xc000_0000, URWX | LEAF, 2);
+    expect(tr.translateVa(0x5000_1008n, { ...VS, access: 'store' })).toEqual({ ok: true, pa: 0xc060_5008 });
+  });
+
+  it('HFENCE.VVMA by address removes every fragment of a VS superpage', () => {
+    const { g, vs, tr } = setup();
+    vs.map(0x4000_0000n, 0x20_0000, RWX | LEAF, 1);
+    g.map(0x20_0000n, 0x9000_0000, URWX | LEAF, 1);
+    expect(tr.translateVa(0x4000_0000n, { ...VS, access: 'load' })).toEqual({ ok: true, pa: 0x9000_0000 });
+    expect(tr.translateVa(0x4010_0000n, { ...VS, access: 'load' })).toEqual({ ok: true, pa: 0x9010_0000 });
+    vs.map(0x4000_0000n, 0x40_0000, RWX | LEAF, 1);
+    g.map(0x40_0000n, 0xb000_0000, URWX | LEAF, 1);
+    tr.hfenceVvma({ addr: 0x5000_0000n }); // another address: both fragments stay
+    expect(tr.translateVa(0x4010_0000n, { ...VS, access: 'load' })).toEqual({ ok: true, pa: 0x9010_0000 });
+    tr.hfenceVvma({ addr: 0x401f_f000n });
+    expect(tr.translateVa(0x4010_0000n, { ...VS, access: 'load' })).toEqual({ ok: true, pa: 0xb010_0000 });
+  });
+
+  it('G-stage NAPOT (Svnapot) leaves', () => {
+    const { g, tr } = setup();
+    tr.configure({ vsatp: 0n });
+    for (let p = 0n; p < 16n; p++) g.setRaw(0x70_0000n + p * 0x1000n, 0, (BigInt(0x90008) << 10n) | BigInt(URWX | LEAF | 1) | (1n << 63n));
+    expect(tr.translateVa(0x70_9010n, { ...VU, access: 'load' })).toEqual({ ok: true, pa: 0x9000_9010 });
+  });
+});
