@@ -40,6 +40,15 @@ describe('tsvisor machine: a bare-metal guest built for QEMU virt', () => {
   });
 });
 
+describe('tsvisor machine --h-ext', () => {
+  it('adds the H extension to every hart (riscv,isa has h)', async () => {
+    const out = join(scratchDir(), 'h.dtb');
+    expect(await runInProcess(['machine', '--bios', 'none', '--h-ext', '1.0', '--dump-dtb', out])).toBe(0);
+    const dtc = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', out], { encoding: 'utf8' });
+    expect(dtc.stdout).toMatch(/riscv,isa = "rv64imafdch_/);
+  });
+});
+
 describe('tsvisor machine: bad input is one line on stderr and status 1', () => {
   // In-process (fast): the same entry point main.ts calls, with stderr captured.
   const expectOneLine = async (args: string[], pattern: RegExp) => {
@@ -112,5 +121,18 @@ describe('tsvisor machine: bad input is one line on stderr and status 1', () => 
 
   it('an unknown --h-ext version', async () => {
     await expectOneLine(['machine', '--bios', 'none', '--kernel', elf, '--h-ext', '2.0'], /--h-ext 2\.0: unknown version/);
+  });
+});
+
+describe('tsvisor machine: the H extension', () => {
+  it('--h-ext picks the spec module; an isa string with h alone means H 1.0', async () => {
+    const { machineOptions } = await import('./machine.js');
+    const base = { bios: 'none', memory: '64M', smp: '1', clock: 'instructions' as const };
+    const specOf = (o: { extensions?: unknown[] }): string | undefined =>
+      (o.extensions?.[0] as { spec?: { version: string } } | undefined)?.spec?.version;
+    expect(specOf(await machineOptions({ ...base, hExt: '0.6.1' }))).toBe('0.6.1');
+    expect(specOf(await machineOptions({ ...base, hExt: '1.0' }))).toBe('1.0');
+    expect(specOf(await machineOptions({ ...base, isa: 'rv64imafdch_zicsr_zifencei_sstc' }))).toBe('1.0');
+    expect(specOf(await machineOptions({ ...base, isa: 'rv64imafdc_zicsr_zihintpause' }))).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
  * (`-bios`, `-kernel`, `-initrd`, `-append`, `-m`, `-smp`, `-dtb`, `dumpdtb`).
  */
 import { createVirtMachine, VirtMachineError, type VirtMachine, type VirtMachineOptions } from '@tsvisor/board-virt';
+import { H_0_6_1, H_1_0, hypervisor } from '@tsvisor/csr-h-ext';
 import type { Extension } from '@tsvisor/isa-core';
 import { Command, Option } from 'commander';
 import { readImage, writeOutput } from '../adapters/files.js';
@@ -29,17 +30,17 @@ export interface MachineCliOptions extends VirtioCliOptions {
 
 const H_VERSIONS = ['1.0', '0.6.1'];
 
-/** The H extension object for `--h-ext`, from @tsvisor/csr-h-ext. */
-async function hExtension(version: string): Promise<Extension> {
-  if (!H_VERSIONS.includes(version)) throw new CliError(`--h-ext ${version}: unknown version (choose ${H_VERSIONS.join(' or ')})`);
-  const mod = (await import('@tsvisor/csr-h-ext')) as Record<string, unknown>;
-  const specName = version === '1.0' ? 'H_1_0' : 'H_0_6_1';
-  const make = mod['hypervisor'];
-  const spec = mod[specName];
-  if (typeof make !== 'function' || spec === undefined) {
-    throw new CliError(`--h-ext ${version}: this build of @tsvisor/csr-h-ext does not provide hypervisor(${specName}) yet`);
-  }
-  return (make as (s: unknown) => Extension)(spec);
+/** The H extension object for `--h-ext` (@tsvisor/csr-h-ext: ratified 1.0, or the 0.6.1 draft Linux KVM was written against). */
+function hExtension(version: string): Extension {
+  const spec = version === '1.0' ? H_1_0 : version === '0.6.1' ? H_0_6_1 : undefined;
+  if (!spec) throw new CliError(`--h-ext ${version}: unknown version (choose ${H_VERSIONS.join(' or ')})`);
+  return hypervisor(spec);
+}
+
+/** True when the single-letter part of an ISA string (before the first z/s/x name) names H. */
+function isaHasH(isa: string): boolean {
+  const letters = isa.trim().toLowerCase().replace(/^rv(32|64)/, '').split('_')[0].split(/[zsx]/)[0];
+  return letters.includes('h');
 }
 
 function parseSmp(text: string): number {
@@ -54,8 +55,11 @@ export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineO
   const extensions: Extension[] = [];
   let isa = o.isa;
   if (o.hExt !== undefined) {
-    extensions.push(await hExtension(o.hExt));
+    extensions.push(hExtension(o.hExt));
     if (isa === undefined) isa = 'rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc';
+  } else if (isa !== undefined && isaHasH(isa)) {
+    // An 'h' in --isa without --h-ext: the ratified H 1.0.
+    extensions.push(hExtension('1.0'));
   }
   let bios: VirtMachineOptions['bios'];
   if (o.bios === 'none') bios = 'none';
