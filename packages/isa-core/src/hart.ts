@@ -71,6 +71,7 @@ export interface HartState {
   instret: string;
   cycleAdj: string;
   reservation: string | null;
+  reservationSize: number;
   ext: Record<string, unknown>;
 }
 
@@ -79,6 +80,7 @@ const TLB_SIZE = 256;
 const DC_SIZE = 1 << 16;
 const SLICE = 4096;
 const TWO32 = 4294967296;
+const ST_PC = 0, ST_PCH = 1, ST_NPC = 2, ST_NPCH = 3, ST_RAW = 4, ST_FPL = 5, ST_FPH = 6, ST_FBUF = 7;
 
 /** One RV64 hart. */
 export class Hart {
@@ -107,15 +109,24 @@ export class Hart {
   /** Byte offset of this hart's state block in `memory.buffer`. */
   readonly stateOffset: number;
 
-  // ---- program counter ----
-  /** Current instruction address, low/high halves. */
-  pc = 0;
-  pch = 0;
+  // ---- program counter (in `st`, an Int32Array in the WebAssembly.Memory: int32 values
+  // outside V8's small-integer range would otherwise box on every store) ----
+  /** Hot scalar state: see ST_* indices. */
+  readonly st: Int32Array;
+  /** Current instruction address, low half. */
+  get pc(): number { return this.st[ST_PC]; }
+  set pc(v: number) { this.st[ST_PC] = v; }
+  /** Current instruction address, high half. */
+  get pch(): number { return this.st[ST_PCH]; }
+  set pch(v: number) { this.st[ST_PCH] = v; }
   /** Next instruction address (jumps write it). */
-  npc = 0;
-  npch = 0;
+  get npc(): number { return this.st[ST_NPC]; }
+  set npc(v: number) { this.st[ST_NPC] = v; }
+  get npch(): number { return this.st[ST_NPCH]; }
+  set npch(v: number) { this.st[ST_NPCH] = v; }
   /** Raw bits of the executing instruction (16-bit for RVC): tval of illegal-instruction. */
-  raw = 0;
+  get raw(): number { return this.st[ST_RAW]; }
+  set raw(v: number) { this.st[ST_RAW] = v; }
 
   // ---- privilege ----
   priv = PRV_M;
@@ -148,14 +159,25 @@ export class Hart {
   readonly pmpaddr = new Int32Array(128);
 
   // ---- counters ----
-  /** Interpreter steps (retired + trapped instructions) since construction. */
-  steps = 0;
+  /** Interpreter steps (retired + trapped) before the current slice. */
+  private stepsBase = 0;
+  /** Steps within the current slice (a small integer). */
+  n = 0;
+  /** The current slice ends when n reaches budget; events set budget = n to end it early. */
+  budget = 0;
   trapSteps = 0;
   /** instret = steps - trapSteps + instretAdj; cycle = instret + cycleAdj. */
   instretAdj = 0;
   cycleAdj = 0;
-  limit = 0;
   private stopRequested = false;
+  /** Interpreter steps (retired + trapped instructions) since construction. */
+  get steps(): number {
+    return this.stepsBase + this.n;
+  }
+  /** End the current slice after this instruction (interrupt re-check, WFI, stop). */
+  endSlice(): void {
+    this.budget = this.n;
+  }
 
   // ---- LR/SC ----
   /** Reserved physical address (8-byte granule) or -1. */
@@ -172,10 +194,6 @@ export class Hart {
   /** Effective fetch mode (priv | virt<<2) and data mode (after MPRV). */
   imode = PRV_M;
   dmode = PRV_M;
-  /** Current fetch page (tag lo/hi) and its buffer offset; fpl = 1 means invalid. */
-  private fpl = 1;
-  private fph = 0;
-  private fbuf = 0;
   private readonly tlbTagL = new Int32Array(3 * TLB_SIZE).fill(1);
   private readonly tlbTagH = new Int32Array(3 * TLB_SIZE);
   private readonly tlbMode = new Int8Array(3 * TLB_SIZE);
@@ -223,12 +241,14 @@ export class Hart {
     this.hasC = enabled.has('zca');
     this.misa = misaLetters(enabled, this.extensions.flatMap((e) => (e.misaLetter ? [e.misaLetter] : [])));
 
-    this.stateOffset = this.memory.allocState(512);
+    this.stateOffset = this.memory.allocState(1024);
     const buf = this.memory.buffer;
     this.x = new Int32Array(buf, this.stateOffset, 64);
     this.f = new Int32Array(buf, this.stateOffset + 256, 64);
     this.fd = new Float64Array(buf, this.stateOffset + 256, 32);
     this.fs = new Float32Array(buf, this.stateOffset + 256, 64);
+    this.st = new Int32Array(buf, this.stateOffset + 512, 16);
+    this.st[ST_FPL] = 1;
     this.u16 = this.memory.u16;
     this.i32 = this.memory.i32;
     this.dv = this.memory.dv;
@@ -297,11 +317,16 @@ export class Hart {
     while (this.steps < end && !this.stopRequested) {
       const cause = this.hooks.pendingInterrupt(this);
       if (cause >= 0) this.takeInterrupt(cause);
-      this.limit = Math.min(end, this.steps + SLICE);
+      this.stepsBase += this.n;
+      this.n = 0;
+      this.budget = Math.min(end - this.stepsBase, SLICE);
       this.inner();
       if (this.status !== 'running') break;
       this.hooks.poll(this);
     }
+    this.stepsBase += this.n;
+    this.n = 0;
+    this.budget = 0;
     const retired = this.steps - this.trapSteps - retired0;
     this.clock.retire?.(retired);
     return retired;
@@ -310,7 +335,7 @@ export class Hart {
   /** Ask run() to return after the current instruction (a device wants the machine to stop). */
   requestStop(): void {
     this.stopRequested = true;
-    this.limit = this.steps;
+    this.endSlice();
   }
 
   /** Drive a device interrupt line (mip bit): MEIP 11, SEIP 9, MTIP 7, MSIP 3 (and H/AIA bits). */
@@ -379,15 +404,16 @@ export class Hart {
 
   private inner(): void {
     const x = this.x;
+    const st = this.st;
     const u16 = this.u16;
     const dcKey = this.dcKey, dcWord = this.dcWord, dcFn = this.dcFn;
     for (;;) {
       try {
-        while (this.steps < this.limit) {
-          const pl = this.pc, ph = this.pch;
+        while (this.n < this.budget) {
+          const pl = st[ST_PC], ph = st[ST_PCH];
           let w: number;
-          if ((pl & -4096) === this.fpl && ph === this.fph) {
-            const o = (this.fbuf + (pl & 4095)) >>> 1;
+          if ((pl & -4096) === st[ST_FPL] && ph === st[ST_FPH]) {
+            const o = (st[ST_FBUF] + (pl & 4095)) >>> 1;
             w = u16[o];
             if ((w & 3) === 3) {
               if ((pl & 4095) !== 4094) w |= u16[o + 1] << 16;
@@ -398,25 +424,23 @@ export class Hart {
           }
           const di = (pl >>> 1) & (DC_SIZE - 1);
           if (dcKey[di] !== w) this.decodeMiss(di, w);
-          let nl: number;
-          if ((w & 3) === 3) nl = (pl + 4) | 0;
-          else nl = (pl + 2) | 0;
-          this.npc = nl;
-          this.npch = (nl >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
-          this.raw = w;
+          const nl = (w & 3) === 3 ? (pl + 4) | 0 : (pl + 2) | 0;
+          st[ST_NPC] = nl;
+          st[ST_NPCH] = (nl >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
+          st[ST_RAW] = w;
           dcFn[di](this, dcWord[di]);
           x[0] = 0;
           x[1] = 0;
-          this.pc = this.npc;
-          this.pch = this.npch;
-          this.steps++;
+          st[ST_PC] = st[ST_NPC];
+          st[ST_PCH] = st[ST_NPCH];
+          this.n++;
         }
         return;
       } catch (e) {
         if (e !== TRAP) throw e;
         x[0] = 0;
         x[1] = 0;
-        this.steps++;
+        this.n++;
         this.trapSteps++;
       }
     }
@@ -458,11 +482,11 @@ export class Hart {
     const ti = ACCESS_FETCH * TLB_SIZE + ((pl >>> 12) & (TLB_SIZE - 1));
     const buf = this.tlbBuf[ti];
     if (buf >= 0) {
-      this.fpl = pl & -4096;
-      this.fph = ph;
-      this.fbuf = buf;
+      this.st[ST_FPL] = pl & -4096;
+      this.st[ST_FPH] = ph;
+      this.st[ST_FBUF] = buf;
     } else {
-      this.fpl = 1;
+      this.st[ST_FPL] = 1;
     }
     const lo = this.memory.load(pa, 2);
     if (lo !== lo) this.raise(CAUSE_FETCH_ACCESS, pl, ph);
@@ -500,7 +524,7 @@ export class Hart {
 
   /** Called after anything changes mip/mie/mideleg/global enables: re-check at the next boundary. */
   interruptsChanged(): void {
-    this.limit = this.steps;
+    this.endSlice();
     if (this.status === 'wfi' && this.hooks.wakeMask(this) !== 0) this.status = 'running';
   }
 
@@ -512,13 +536,13 @@ export class Hart {
   /** Recompute fetch/data modes after priv/V/MPRV changes; ends the slice so interrupts are re-checked. */
   afterPrivChange(): void {
     this.updateModes();
-    this.limit = this.steps;
+    this.endSlice();
   }
 
   updateModes(): void {
     this.imode = this.priv | (this.virt ? 4 : 0);
     this.dmode = this.hooks.dataMode(this);
-    this.fpl = 1;
+    this.st[ST_FPL] = 1;
   }
 
   // ------------------------------------------------------------------ FP helpers
@@ -537,7 +561,7 @@ export class Hart {
   /** Drop cached translations (satp/SUM/MXR writes, SFENCE.VMA, H: hgatp/vsatp). */
   flushTlb(): void {
     this.tlbTagL.fill(1);
-    this.fpl = 1;
+    this.st[ST_FPL] = 1;
   }
 
   /** Translate (TLB first) `va` for `access`; returns the physical address or raises. */
@@ -778,6 +802,7 @@ export class Hart {
       pmpcfg: [...this.pmpcfg],
       pmpaddr: Array.from({ length: 64 }, (_, i) => hex(this.pmpaddr[2 * i], this.pmpaddr[2 * i + 1])),
       instret: '0x' + BigInt(this.instret).toString(16),
+      reservationSize: this.reservationSize,
       cycleAdj: '0x' + BigInt(this.cycleAdj).toString(16),
       reservation: this.reservation < 0 ? null : '0x' + this.reservation.toString(16),
       ext,
@@ -824,6 +849,7 @@ export class Hart {
     h.instretAdj = Number(b(state.instret));
     h.cycleAdj = Number(b(state.cycleAdj));
     h.reservation = state.reservation === null ? -1 : Number(b(state.reservation));
+    h.reservationSize = state.reservationSize;
     for (const e of h.extensions) if (e.state && state.ext[e.name] !== undefined) e.state.restore(h, state.ext[e.name]);
     h.updateModes();
     h.flushTlb();

@@ -188,7 +188,7 @@ export const I_ROWS: InsnRow[] = [
   { name: 'wfi', ext: 'i', fmt: '', match: 0x10500073, mask: -1,
     exec(h, i) {
       h.hooks.wfi(h, i);
-      if (h.hooks.wakeMask(h) === 0) { h.status = 'wfi'; h.limit = h.steps; }
+      if (h.hooks.wakeMask(h) === 0) { h.status = 'wfi'; h.endSlice(); }
     } },
   { name: 'sfence.vma', ext: 'i', fmt: 's,t', match: 0x12000073, mask: 0xfe007fff | 0, exec(h, i) { h.hooks.sfenceVma(h, i); } },
 
