@@ -5,11 +5,11 @@
  * error, which decides the other rounding modes and NX. Results that may
  * overflow, be tiny, or whose error cannot be proven exact go to a BigInt path.
  */
-import { f64FromHalves, f64Hi, f64Lo, isF64NaN, isF64SNaN, nextAway, nextTowardZero } from './bits.js';
+import { f64FromHalves, f64Split, isF64NaN, isF64SNaN, nextAway, nextTowardZero } from './bits.js';
 import {
   F64_CANONICAL_NAN_HI, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
   FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
-  FFLAG_DZ, FFLAG_NV, type FpResult,
+  FFLAG_DZ, FFLAG_NV, type FpResult, RM_RMM,
 } from './defs.js';
 import { signBit, twoProductErr, twoSumErr } from './eft.js';
 import { finishF64, roundPackBig, Unpacked, unpackF64, zeroSumNeg } from './round.js';
@@ -30,8 +30,7 @@ function invalid(r: FpResult): void {
 }
 
 function setDouble(r: FpResult, x: number): void {
-  r.lo = f64Lo(x);
-  r.hi = f64Hi(x);
+  f64Split(x, r);
 }
 
 function setZero(r: FpResult, neg: boolean): void {
@@ -68,7 +67,7 @@ function finishSum(r: FpResult, x: number, y: number, s: number, rm: number): vo
   const t = twoSumErr(x, y, s);
   if (t === 0) return setDouble(r, s);
   // A tie (for RMM) is an error of exactly half the gap to the neighbour away from zero.
-  const tie = (t > 0) === (s > 0) && 2 * Math.abs(t) === Math.abs(nextAway(s) - s);
+  const tie = rm === RM_RMM && (t > 0) === (s > 0) && 2 * Math.abs(t) === Math.abs(nextAway(s) - s);
   finishF64(r, s, t > 0 ? 1 : -1, tie, rm);
 }
 
@@ -112,7 +111,7 @@ export function f64Mul(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: 
   if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND) {
     const e = twoProductErr(x, y, p);
     if (e === 0) return setDouble(r, p);
-    const tie = (e > 0) === (p > 0) && 2 * Math.abs(e) === Math.abs(nextAway(p) - p);
+    const tie = rm === RM_RMM && (e > 0) === (p > 0) && 2 * Math.abs(e) === Math.abs(nextAway(p) - p);
     return finishF64(r, p, e > 0 ? 1 : -1, tie, rm);
   }
   unpackF64(ua, aLo, aHi);

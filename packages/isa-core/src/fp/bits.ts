@@ -26,6 +26,13 @@ export function f64FromHalves(lo: number, hi: number): number {
   return f64[0]!;
 }
 
+/** Writes the halves of x to out.lo / out.hi. */
+export function f64Split(x: number, out: { lo: number; hi: number }): void {
+  f64[0] = x;
+  out.lo = i32[LO]!;
+  out.hi = i32[HI]!;
+}
+
 export function f64Lo(x: number): number {
   f64[0] = x;
   return i32[LO]!;

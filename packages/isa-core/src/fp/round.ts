@@ -6,7 +6,7 @@
  * unbounded) and inexact; overflow when the rounded result with unbounded
  * exponent exceeds the largest finite number.
  */
-import { f32Bits, f64Hi, f64Lo, nextAway, nextTowardZero } from './bits.js';
+import { f32Bits, f64Hi, f64Lo, f64Split, nextAway, nextTowardZero } from './bits.js';
 import { FFLAG_NX, FFLAG_OF, FFLAG_UF, type FpResult, RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP } from './defs.js';
 
 const TWO32 = 4294967296;
@@ -76,6 +76,10 @@ function overflowToInf(neg: boolean, rm: number): boolean {
 }
 
 const F32_SCRATCH_EXP = 2 ** -1000;
+const F32_MIN_NORMAL = 2 ** -126;
+const F32_MAX = (2 - 2 ** -23) * 2 ** 127;
+/** F32_ULP[e] = the unit in the last place of a normal binary32 with biased exponent e. */
+const F32_ULP = new Float64Array(256).map((_, e) => 2 ** (e - 150));
 
 /**
  * Rounds `d + eps` to binary32 under `rm`, where eps is an infinitesimal whose
@@ -86,6 +90,46 @@ export function roundToF32(r: FpResult, d: number, dir: number, rm: number): voi
   if (d === 0) {
     r.lo = f32Bits(d);
     return;
+  }
+  // Fast path: the nearest binary32 is normal and above the smallest normal (so nothing is
+  // tiny) and d is not a binary32 midpoint that the residual pushes one way.
+  const rf = Math.fround(d);
+  const ar = Math.abs(rf);
+  if (ar > F32_MIN_NORMAL && ar <= F32_MAX) {
+    const diff = d - rf; // exact: d and rf agree in all but the low 29 bits
+    const side = diff > 0 ? 1 : diff < 0 ? -1 : dir; // sign of exact - rf
+    let b = f32Bits(rf);
+    if (side === 0) {
+      r.lo = b;
+      return;
+    }
+    const magSide = rf < 0 ? -side : side;
+    const frac = b & 0x7fffff;
+    let gap = F32_ULP[(b >>> 23) & 0xff]!;
+    if (magSide < 0 && frac === 0) gap /= 2;
+    const half = 2 * Math.abs(diff) === gap;
+    if (!half || dir === 0) {
+      r.flags |= FFLAG_NX;
+      switch (rm) {
+        case RM_RNE:
+          break;
+        case RM_RTZ:
+          if (magSide < 0) b -= 1;
+          break;
+        case RM_RDN:
+          if (side < 0) b += rf > 0 ? -1 : 1;
+          break;
+        case RM_RUP:
+          if (side > 0) b += rf > 0 ? 1 : -1;
+          break;
+        default: // RM_RMM: differs from RNE only on an exact tie that RNE rounded towards zero
+          if (half && magSide > 0) b += 1;
+          break;
+      }
+      if ((b & 0x7fffffff) === 0x7f800000) r.flags |= FFLAG_OF;
+      r.lo = b | 0;
+      return;
+    }
   }
   const neg = d < 0;
   let hi = f64Hi(d);
@@ -167,8 +211,7 @@ export function finishF64(r: FpResult, d: number, dir: number, tie: boolean, rm:
     }
     if (x === Infinity || x === -Infinity) r.flags |= FFLAG_OF;
   }
-  r.lo = f64Lo(x);
-  r.hi = f64Hi(x);
+  f64Split(x, r);
 }
 
 // ---- BigInt slow path: exact operands, any exponent ----
