@@ -183,3 +183,22 @@ describe('HFENCE.VVMA / HFENCE.GVMA scopes', () => {
     expect(pa(tr, 0x5000n, VS_LOAD)).toBe(0x9a00_0000);
   });
 });
+
+describe('HFENCE.GVMA by address', () => {
+  it('removes the translations through that GPA only', () => {
+    const ram = new SparseRam();
+    const g = new PageTableBuilder(ram, 'g', 8, G_ROOT);
+    const tr = new Translator({ memory: ram, tlbSize: 256 });
+    tr.configure({ hgatp: atp(8, G_ROOT, 5), vsatp: 0n });
+    g.map(0x5000n, 0x9000_0000, URWX | LEAF);
+    g.map(0x6000n, 0x9100_0000, URWX | LEAF);
+    g.map(0x20_0000n, 0x9200_0000, URWX | LEAF, 1);
+    expect([pa(tr, 0x5000n, VS_LOAD), pa(tr, 0x6000n, VS_LOAD), pa(tr, 0x20_3000n, VS_LOAD)]).toEqual([0x9000_0000, 0x9100_0000, 0x9200_3000]);
+    g.map(0x5000n, 0x9300_0000, URWX | LEAF);
+    g.map(0x6000n, 0x9400_0000, URWX | LEAF);
+    g.map(0x20_0000n, 0x9600_0000, URWX | LEAF, 1);
+    tr.hfenceGvma({ gpa: 0x5000n, vmid: 5 });
+    tr.hfenceGvma({ gpa: 0x3f_f000n }); // inside the 2 MiB G-stage leaf
+    expect([pa(tr, 0x5000n, VS_LOAD), pa(tr, 0x6000n, VS_LOAD), pa(tr, 0x20_3000n, VS_LOAD)]).toEqual([0x9300_0000, 0x9100_0000, 0x9600_3000]);
+  });
+});

@@ -175,6 +175,21 @@ export class Tlb {
     }
   }
 
+  /**
+   * Removes the two-stage (VA -> PA) entries whose G-stage leaf covers the GPA (lo, hi), of
+   * one VMID or all: the combined-entry part of HFENCE.GVMA with rs1 != x0.
+   */
+  fenceCombinedByGpa(lo: number, hi: number, vmid?: number): void {
+    for (let i = 0; i < this.size; i++) {
+      if (this.tagLo[i] === INVALID_TAG || this.virt[i] !== 1) continue;
+      if (vmid !== undefined && this.vmid[i] !== vmid) continue;
+      const gppn = this.gppn[i];
+      const gLo = ((gppn % 0x100000) * 4096) | 0;
+      const gHi = Math.floor(gppn / 0x100000) | 0;
+      if (sameAbove(gLo, gHi, lo, hi, this.gShift[i])) this.invalidate(i);
+    }
+  }
+
   /** Removes every two-stage entry of a VMID (or of every VMID when `vmid` is undefined). */
   flushVirt(vmid?: number): void {
     for (let i = 0; i < this.size; i++) {

@@ -743,21 +743,25 @@ export class Translator {
   }
 
   /**
-   * HFENCE.GVMA: G-stage entries by guest physical address (rs1 holds GPA >> 2: pass
-   * `gpa` = rs1 << 2) and/or VMID. G-stage-only TLB entries are removed exactly; the
-   * combined VA->PA entries of the VMID(s) in scope are all removed, since any of their
-   * VS-stage walks may have gone through the fenced GPA.
+   * HFENCE.GVMA: G-stage translations by guest physical address (rs1 holds GPA >> 2: pass
+   * `gpa` = rs1 << 2) and/or VMID (H extension "Hypervisor Memory-Management Fence
+   * Instructions"). With an address, exactly the cached translations whose G-stage leaf
+   * covers it go: G-stage-only entries and combined VA -> PA entries whose final GPA it is.
+   * Combined entries are VS-stage results too, which HFENCE.VVMA (not GVMA) governs, as in a
+   * hart with separate VS-stage and G-stage TLBs.
    */
   hfenceGvma(o: { gpa?: bigint; vmid?: number } = {}): void {
     const vmid = o.vmid === undefined ? undefined : o.vmid & 0x3fff;
-    this.itlb.flushVirt(vmid);
-    this.dtlb.flushVirt(vmid);
     if (o.gpa === undefined) {
+      this.itlb.flushVirt(vmid);
+      this.dtlb.flushVirt(vmid);
       this.gtlb.flushVirt(vmid);
       return;
     }
     const lo = Number(BigInt.asIntN(32, o.gpa));
     const hi = Number(BigInt.asIntN(32, o.gpa >> 32n));
+    this.itlb.fenceCombinedByGpa(lo, hi, vmid);
+    this.dtlb.fenceCombinedByGpa(lo, hi, vmid);
     this.gtlb.fenceGpa(lo, hi, vmid);
   }
 
