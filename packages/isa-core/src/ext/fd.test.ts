@@ -146,4 +146,20 @@ describe('F/D instruction rows', () => {
     expect(out[1] & 0xffffffffn).toBe(1n); // FSW stores the low half of f2
     expect(hart.getCsr(0x001)).toBe(0n);
   });
+
+  it('dirty FS when only fflags change, not for moves to integer registers', () => {
+    // Priv spec, "Extension Context Status": FS becomes Dirty when the FP state (which
+    // includes fcsr) is modified. Accruing a new flag modifies fcsr. (QEMU 7.2 leaves FS
+    // Clean here; Spike and the spec text dirty it.)
+    const FS_CLEAN = 2n << 13n;
+    const hart = setup([opfp(0x70, 0, 1, 0, 10), opfp(0x60, 0, 1, RTZ, 11)], FS_CLEAN);
+    hart.setF(1, boxS(0x3fc00000)); // 1.5f
+    hart.setCsr(MSTATUS, FS_CLEAN);
+    hart.run(1); // fmv.x.w: no state change
+    expect(hart.getCsr(MSTATUS)! & FS_MASK).toBe(FS_CLEAN);
+    hart.run(1); // fcvt.w.s 1.5 rtz: NX
+    expect(hart.getX(11)).toBe(1n);
+    expect(hart.getCsr(0x001)).toBe(1n);
+    expect(hart.getCsr(MSTATUS)! & FS_MASK).toBe(FS_MASK);
+  });
 });
