@@ -36,6 +36,47 @@ static uint64_t in_mode_ecall(uint64_t arg) { return do_ecall(arg); }
 
 static uint64_t data[4] __attribute__((aligned(16))) = { 0x1122334455667788UL, 0x99aabbccddeeff00UL, 0, 0 };
 
+/* Misaligned fetch needs IALIGN = 32, i.e. misa.C cleared. misa is WARL: a hart may keep
+ * C fixed (QEMU 7.2 does). misaligned_fetch() returns 0 if C cannot be cleared, else
+ * (mcause << 32) | (mtval - target) from a trap taken by a stub that is itself free of
+ * compressed instructions and turns C back on first. */
+extern uint64_t misaligned_fetch(void);
+__asm__(".option push\n.option norvc\n.balign 8\n"
+        "misaligned_fetch:\n"
+        "  csrr t2, mtvec\n"
+        "  la t0, mf_stub\n"
+        "  csrw mtvec, t0\n"
+        "  li t0, 4\n"
+        "  csrc misa, t0\n"
+        "  csrr t1, misa\n"
+        "  and t1, t1, t0\n"
+        "  li a0, 0\n"
+        "  bnez t1, 1f\n"            /* C still set: read-only */
+        "  mv t3, ra\n"
+        "  la t4, mf_target\n"
+        "  addi t4, t4, 2\n"
+        "  jalr ra, 0(t4)\n"         /* lands on mf_stub via the trap, which returns here */
+        "  mv ra, t3\n"
+        "1:csrw mtvec, t2\n"
+        "  li t0, 4\n"
+        "  csrs misa, t0\n"
+        "  ret\n"
+        ".balign 8\n"
+        "mf_target:\n"
+        "  nop\n  nop\n  nop\n"
+        ".balign 4\n"
+        "mf_stub:\n"
+        "  li t0, 4\n"
+        "  csrs misa, t0\n"
+        "  csrr a0, mcause\n"
+        "  slli a0, a0, 32\n"
+        "  csrr t0, mtval\n"
+        "  sub t0, t0, t4\n"
+        "  or a0, a0, t0\n"
+        "  csrw mepc, ra\n"
+        "  mret\n"
+        ".option pop\n");
+
 /* Vectored mtvec: interrupts go to BASE + 4 * cause, exceptions to BASE. Slot i (i > 0)
  * writes i into mtval (zero for interrupts, and writable in M) before the common entry,
  * so the handler sees which slot ran. */
@@ -130,6 +171,11 @@ int main(void) {
   EXPECT_TRAP(probe_fetch((unsigned long)UNMAPPED + 0x81));
   rt_check_eq("jalr to odd address fetches the even one", rt_trap.tval, UNMAPPED + 0x80);
   rt_check_eq("... and that is an access fault", rt_trap.cause, CAUSE_FETCH_ACCESS);
+
+  uint64_t mf = misaligned_fetch();
+  rt_check("misa.C fixed, or cleared and a jump to pc+2 raises instruction-address-misaligned with mtval = target",
+           mf == 0 || mf == ((uint64_t)CAUSE_MISALIGNED_FETCH << 32));
+  rt_check("misa.C set again", (csr_read(misa) & 4) != 0);
 
   /* --- ecall from M, S, U --- */
   rt_mtrap_hook = ecall_hook;
