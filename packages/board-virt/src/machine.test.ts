@@ -120,6 +120,19 @@ describe('virt machine', () => {
     expect(await m.run()).toBe(9);
   });
 
+  it('reports a sifive_test reset (0x7777) as the reason run() ended', async () => {
+    const prog = [
+      0x001002b7, // lui  t0, 0x100
+      0x00007337, // lui  t1, 0x7
+      0x77730313, // addi t1, t1, 0x777
+      0x0062a023, // sw   t1, 0(t0)
+      0x0000006f, // j .
+    ];
+    const m = createVirtMachine({ bios: 'none', kernel: { bytes: raw(prog) }, clock: 'instructions' });
+    expect(await m.run()).toBe(0);
+    expect(m.reason).toBe('reset');
+  });
+
   it('rejects bad configurations with a VirtMachineError', () => {
     expect(() => createVirtMachine({ memory: 8 * 2 ** 20 })).toThrow(VirtMachineError);
     expect(() => createVirtMachine({ harts: 0 })).toThrow(/--smp 0/);

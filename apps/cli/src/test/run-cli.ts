@@ -44,7 +44,10 @@ export interface CliResult {
 }
 
 /** Runs `tsvisor <args>` (as `pnpm tsvisor` does), feeding `input` on stdin after `inputDelayMs`. */
-export function runCli(args: string[], opts: { input?: string; inputDelayMs?: number; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { input?: string; inputDelayMs?: number; timeoutMs?: number; respond?: { when: string; send: string }[] } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--conditions=@tsvisor/source', '--import', 'tsx', MAIN, ...args], {
       cwd: REPO,
@@ -52,7 +55,12 @@ export function runCli(args: string[], opts: { input?: string; inputDelayMs?: nu
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const pending = [...(opts.respond ?? [])];
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      // Type into the guest once its output shows a prompt or marker.
+      while (pending.length && stdout.includes(pending[0]!.when)) child.stdin.write(pending.shift()!.send);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
@@ -61,7 +69,9 @@ export function runCli(args: string[], opts: { input?: string; inputDelayMs?: nu
       resolvePromise({ status, stdout, stderr });
     });
     child.stdin.on('error', () => {});
-    if (opts.input !== undefined) {
+    if (opts.respond) {
+      // stdin stays open for the responses
+    } else if (opts.input !== undefined) {
       setTimeout(() => child.stdin.end(opts.input), opts.inputDelayMs ?? 0);
     } else {
       child.stdin.end();
