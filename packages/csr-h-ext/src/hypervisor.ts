@@ -104,8 +104,10 @@ export function hypervisor(spec: HypervisorSpec, options: HypervisorOptions = {}
         // tinst: interrupts write 0; a pseudo-instruction from the walker wins; else the transformation.
         let tinst = 0;
         if (!interrupt) tinst = h.trapTinst !== 0 ? h.trapTinst : transformedInstruction(h, cause, tl);
-        const gpaLo = st.hasGpa ? ((st.gpaLo >>> 2) | (st.gpaHi << 30)) : 0;
-        const gpaHi = st.hasGpa ? (st.gpaHi >>> 2) : 0;
+        // htval/mtval2: the faulting GPA >> 2 for guest-page faults, zero for every other trap.
+        const hasGpa = st.hasGpa && !interrupt && (cause === 20 || cause === 21 || cause === 23);
+        const gpaLo = hasGpa ? ((st.gpaLo >>> 2) | (st.gpaHi << 30)) : 0;
+        const gpaHi = hasGpa ? (st.gpaHi >>> 2) : 0;
         st.hasGpa = false;
         st.hlvActive = false;
 

@@ -59,6 +59,8 @@ export class HState {
       },
       // Page tables must be in RAM (an MMIO device is no page table): anything else is an access fault.
       checkPhys: (pa, size) => h.memory.isRam(pa, size),
+      // Like the core's single-stage walker (and QEMU 7.2), A/D bits are set by the walk at both stages.
+      adUpdate: 'always',
     });
   }
 
