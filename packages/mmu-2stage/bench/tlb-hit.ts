@@ -41,6 +41,18 @@ function run(name: string, op: number, iter: number): void {
   console.log(`${name.padEnd(34)} ${(iter / dt / 1e6).toFixed(1).padStart(7)} M translations/s  (checksum ${sum % 9973})`);
 }
 
+function runTry(name: string, op: number, iter: number): void {
+  let sum = 0;
+  for (let i = 0; i < 200_000; i++) if (tr.tryTranslate(0x4000_0000 + ((i & (PAGES - 1)) << 12) + (i & 0xff8), 0, op)) sum += tr.pa;
+  const t0 = performance.now();
+  for (let i = 0; i < iter; i++) {
+    if (!tr.tryTranslate(0x4000_0000 + ((i & (PAGES - 1)) << 12) + (i & 0xff8), 0, op)) throw new Error(`${name}: unexpected fault ${tr.faultCause}`);
+    sum += tr.pa;
+  }
+  const dt = (performance.now() - t0) / 1000;
+  console.log(`${name.padEnd(34)} ${(iter / dt / 1e6).toFixed(1).padStart(7)} M translations/s  (checksum ${sum % 9973})`);
+}
+
 function runMisses(name: string, op: number, iter: number): void {
   const t0 = performance.now();
   for (let i = 0; i < iter; i++) {
@@ -56,5 +68,7 @@ run('Sv39 load, S-mode (hit)', makeOp({ access: 'load', priv: 1 }), ITER);
 run('Sv39 store, U-mode (hit)', makeOp({ access: 'store', priv: 0 }), ITER);
 run('Sv39 + Sv39x4 load, VS (hit)', makeOp({ access: 'load', priv: 1, virt: true }), ITER);
 run('Sv39 + Sv39x4 fetch, VU (hit)', makeOp({ access: 'fetch', priv: 0, virt: true }), ITER);
+runTry('tryTranslate: Sv39 load, S (hit)', makeOp({ access: 'load', priv: 1 }), ITER);
+runTry('tryTranslate: 2-stage load, VS (hit)', makeOp({ access: 'load', priv: 1, virt: true }), ITER);
 runMisses('Sv39 load, U (miss: walk)', makeOp({ access: 'load', priv: 0 }), 400_000);
 runMisses('Sv39 + Sv39x4 load, VU (miss: 2-stage)', makeOp({ access: 'load', priv: 0, virt: true }), 400_000);

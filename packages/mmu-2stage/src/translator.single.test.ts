@@ -269,3 +269,21 @@ describe('A/D update policy option', () => {
     expect(opFromPrivMode(0, 3)).toBe(makeOp({ access: 'fetch', priv: 3 }));
   });
 });
+
+describe('tryTranslate', () => {
+  it('leaves the PA in `pa`, or returns false with the fault fields', () => {
+    const { pt, tr } = setup();
+    pt.map(0x1000n, 0x9000_0000, RWX | LEAF);
+    const op = makeOp({ access: 'store', priv: 1 });
+    expect(tr.tryTranslate(0x1234, 0, op)).toBe(true);
+    expect(tr.pa).toBe(0x9000_0234);
+    expect(tr.tryTranslate(0x1238, 0, op)).toBe(true); // TLB hit
+    expect(tr.pa).toBe(0x9000_0238);
+    expect(tr.tryTranslate(0x2000, 0, op)).toBe(false);
+    expect(tr.faultCause).toBe(CAUSE_STORE_PAGE_FAULT);
+    expect(tr.tryTranslate(0x10, 0x10, makeOp({ access: 'load', priv: 3 }))).toBe(true);
+    expect(tr.pa).toBe(0x10_0000_0010);
+    expect(tr.tryTranslate(0, 0x200000, makeOp({ access: 'load', priv: 3 }))).toBe(false);
+    expect(tr.faultCause).toBe(CAUSE_LOAD_ACCESS);
+  });
+});

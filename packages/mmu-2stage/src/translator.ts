@@ -145,6 +145,9 @@ export class Translator {
   readonly dtlb: Tlb;
   readonly gtlb: Tlb;
 
+  /** The physical address found by the last successful `tryTranslate`. */
+  pa = 0;
+
   // --- fault details, valid after translate() returned TRANSLATE_FAULT ---
   /** Exception code to raise. */
   faultCause = 0;
@@ -347,6 +350,34 @@ export class Translator {
       }
     }
     return this.translateSlow(lo, hi, op, true);
+  }
+
+  /**
+   * Like `translate`, but leaves the physical address in `pa` and returns true, or returns
+   * false with the `fault*` fields set. A returned double that V8 cannot inline is boxed
+   * (PAs >= 2^31 are not small integers); a field store is not, so this variant allocates
+   * nothing on a TLB hit even when the call is not inlined.
+   */
+  tryTranslate(lo: number, hi: number, op: number): boolean {
+    if (this.bareOp[op] === 1) {
+      if ((hi >>> 0) >= 0x200000) return this.translateBare(lo, hi, op) >= 0;
+      this.pa = (hi >>> 0) * P2_32 + (lo >>> 0);
+      return true;
+    }
+    const tlb = (op & 3) === ACCESS_FETCH ? this.itlb : this.dtlb;
+    const i = (lo >>> 12) & tlb.mask;
+    if (tlb.tagLo[i] === (lo & ~0xfff) && tlb.tagHi[i] === hi) {
+      const v = (op >>> 4) & 1;
+      const k = tlb.key[i];
+      if ((k === this.curKey[v] || k === this.curGlobalKey[v]) && (tlb.flags[i] & this.hitMask[op]) === this.hitVal[op]) {
+        this.pa = tlb.pa[i] + (lo & 0xfff);
+        return true;
+      }
+    }
+    const r = this.translateSlow(lo, hi, op, true);
+    if (r < 0) return false;
+    this.pa = r;
+    return true;
   }
 
   private translateBare(lo: number, hi: number, op: number): number {
