@@ -6,7 +6,7 @@
  * References are to the ISA manual, Privileged Architecture, "Hypervisor Extension".
  */
 import { CSR_SLOTS, type CsrRow, type Extension, type Hart, type PrivHooks } from '@tsvisor/isa-core';
-import { TRANSLATE_FAULT, makeOp } from '@tsvisor/mmu-2stage';
+import { OP_PRIV_SHIFT, OP_VIRT, TRANSLATE_FAULT } from '@tsvisor/mmu-2stage';
 import type { HypervisorSpec } from './spec.js';
 import { HState, attachState, hstate, REG, type RegName } from './state.js';
 import {
@@ -311,7 +311,8 @@ export function hypervisor(spec: HypervisorSpec, options: HypervisorOptions = {}
         if ((mode & 4) === 0) return base.translate(h, al, ah, access, mode);
         const st = hstate(h);
         syncTranslator(h, st);
-        const pa = st.translator.translate(al, ah, makeOp({ access, priv: (mode & 3) as 0 | 1, virt: true }));
+        // The op packs access, effective privilege and V (mmu-2stage access.ts), allocation-free.
+        const pa = st.translator.translate(al, ah, access | ((mode & 3) << OP_PRIV_SHIFT) | OP_VIRT);
         if (pa !== TRANSLATE_FAULT) return pa;
         return raiseTranslationFault(h, st);
       },
