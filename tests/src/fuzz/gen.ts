@@ -163,6 +163,7 @@ const EMITTERS: [number, Emit][] = [
   }],
   [1, (r, o) => { o.push(`csrwi frm, ${r.int(5)}`); }],
   [1, (r, o) => { o.push(`csrr ${r.pick(X)}, ${r.pick(['mhartid', 'mscratch', 'sscratch', 'fcsr'])}`); }],
+  [1, (r, o) => { o.push(r.pick(['fence', 'fence rw, rw', 'fence.tso', 'fence.i', 'pause', 'sfence.vma', 'nop', 'c.nop'])); }],
   // Deliberate traps.
   [2, (r, o) => {
     switch (r.int(8)) {
@@ -172,7 +173,7 @@ const EMITTERS: [number, Emit][] = [
       case 3: o.push('.word 0x00000000'); break;                    // defined illegal
       case 4: o.push(`li x30, ${UNMAPPED}`, `ld ${r.pick(X.slice(0, -2))}, ${r.int(32) * 8}(x30)`); break; // load access fault
       case 5: o.push(`li x30, ${UNMAPPED}`, `sw ${r.pick(X)}, ${r.int(32) * 4}(x30)`); break;              // store access fault
-      case 6: o.push(`csrr ${r.pick(X)}, 0x7ff`); break;           // no such CSR: illegal
+      case 6: o.push(r.bool() ? `csrr ${r.pick(X)}, 0x7ff` : `csrw mhartid, ${r.pick(X)}`); break; // no such CSR / read-only CSR: illegal
       default: o.push(`.word ${hex(0x00c5d553n | (BigInt(r.range(5, 6)) << 12n))}`); break; // reserved static rm: illegal
     }
   }],

@@ -102,7 +102,7 @@ export function compareRuns(elf: string, qemu: GuestRun, ours: GuestRun): Diverg
       `  tsvisor: ${tb?.slice(0, 160) ?? '(end of output)'}`];
     if (qa?.startsWith('B') && tb?.startsWith('B')) {
       const blk = Number.parseInt(qa.slice(1, 17), 16);
-      parts.push(`registers after block ${blk - 1} (block numbers count the initial dump as 0):`, `  ${describeDump(qa, tb)}`);
+      parts.push(blk >= 1 ? `registers after fz_blk${blk - 1}:` : "initial register values:", `  ${describeDump(qa, tb)}`);
       if (blk >= 1) parts.push(`disassembly of fz_blk${blk - 1}:`, disassemble(elf, `fz_blk${blk - 1}`, `fz_blk${blk - 1}_end`));
     } else if (qa?.startsWith('T') || tb?.startsWith('T')) {
       const t = (qa?.startsWith('T') ? qa : tb)!.split(' ');
