@@ -182,6 +182,14 @@ for (const [sfx, f] of [['s', F32], ['d', F64]]) {
 OPS.push({ name: 'fcvt.s.d', rm: true, gen: () => [genFloat(F64), 0n, 0n] });
 OPS.push({ name: 'fcvt.d.s', rm: false, gen: () => [genFloat(F32), 0n, 0n] });
 
+// Operands that once exposed a bug, always included (under every rounding mode).
+const REGRESSIONS = [
+  // Knuth TwoSum overflowed in an intermediate when one operand was near the largest double.
+  ['fsub.d', 0x7f9d025512e7c4b0n, 0x7fefffffffffffffn, 0n],
+  ['fadd.d', 0x7fefffffffffffffn, 0xff9d025512e7c4b0n, 0n],
+  ['fmadd.d', 0x3ff0000000000001n, 0x7f9d025512e7c4b0n, 0xffefffffffffffffn],
+];
+
 // ---- build the oracle and run ----
 const build = mkdtempSync(join(tmpdir(), 'fp-oracle-'));
 const exe = join(build, 'oracle');
@@ -193,6 +201,10 @@ for (const op of OPS) {
   const rms = op.rm ? [0, 1, 2, 3, 4] : [0];
   const n = op.rm ? COUNT : COUNT * 2;
   for (const rm of rms) for (let k = 0; k < n; k++) cases.push([op.name, rm, ...op.gen()]);
+}
+for (const [name, a, b, c] of REGRESSIONS) {
+  if (ONLY.length > 0 && !ONLY.includes(name)) continue;
+  for (let rm = 0; rm < 5; rm++) cases.push([name, rm, a, b, c]);
 }
 const input = cases.map(([o, rm, a, b, c]) => `${o} ${rm} ${a.toString(16)} ${b.toString(16)} ${c.toString(16)}`).join('\n') + '\n';
 const run = spawnSync('qemu-riscv64', [exe], { input, maxBuffer: 1 << 30, encoding: 'utf8' });

@@ -5,10 +5,13 @@
 
 const SPLIT = 134217729; // 2^27 + 1
 
-/** For s = a + b rounded to nearest: the exact error (a + b) - s, valid whenever s is finite. */
+/**
+ * For s = a + b rounded to nearest: the exact error (a + b) - s, valid whenever s is finite.
+ * Dekker's Fast2Sum with the operands ordered by magnitude: unlike Knuth's branch-free
+ * TwoSum, no intermediate can overflow when an operand is near the largest double.
+ */
 export function twoSumErr(a: number, b: number, s: number): number {
-  const bb = s - a;
-  return a - (s - bb) + (b - bb);
+  return Math.abs(a) >= Math.abs(b) ? b - (s - a) : a - (s - b);
 }
 
 /**
