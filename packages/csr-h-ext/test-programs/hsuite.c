@@ -18,10 +18,13 @@
 #define GPA_ALIAS 0x100000000ul     /* G-stage: -> 0x80000000, RW */
 #define GPA_XONLY 0x140000000ul     /* G-stage: -> 0x80000000, X only */
 #define GPA_NOU 0x180000000ul       /* G-stage: -> 0x80000000, RWX but U=0 */
+#define STVAL 0x143
 #define GPA_MOVABLE 0x1c0000000ul   /* G-stage: remapped by the HFENCE test */
 
 static u64 groot[2048] __attribute__((aligned(16384)));
 static u64 vsroot[512] __attribute__((aligned(4096)));
+static u64 vsroot2[512] __attribute__((aligned(4096)));
+static u64 vsl1[512] __attribute__((aligned(4096)));
 static u64 gmid[512] __attribute__((aligned(4096)));
 static volatile u64 target_word __attribute__((aligned(4096)));
 static volatile u64 target_word2 __attribute__((aligned(64)));
@@ -433,6 +436,46 @@ static void two_stage(void) {
   HFENCE_GVMA();
 }
 
+static long g_read_va(long va) { return (long)*(volatile u64 *)va; }
+GUEST_TRY(g_load_va_c0000000, (void)*(volatile u64 *)0xc0000000ul)
+
+/* VS-stage translation under an identity G-stage: VS page faults delegated to VS, and HFENCE.VVMA. */
+static void vs_stage(void) {
+  gstage_setup();
+  u64 off = (u64)&target_word - 0x80000000ul;
+  volatile u64 *moved = (volatile u64 *)((u64)&target_word + (2ul << 20));
+  target_word = 0xaaaa;
+  *moved = 0xbbbb;
+  for (int i = 0; i < 512; i++) { vsroot2[i] = 0; vsl1[i] = 0; }
+  vsroot2[2] = G_ENTRY(0x80000000ul, PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D);
+  vsroot2[1] = G_ENTRY((u64)vsl1, PTE_V);
+  u64 mp = 0x80000000ul + (off & ~((2ul << 20) - 1));
+  vsl1[0] = G_ENTRY(mp, PTE_V | PTE_R | PTE_A | PTE_D);
+  csrw(VSATP, (8ul << 60) | ((u64)vsroot2 >> 12));
+  HFENCE_VVMA();
+  u64 va = 0x40000000ul + (off & ((2ul << 20) - 1));
+  check("VS:vs-stage-read", run_in(MODE_VS, g_read_va, (long)va), 0xaaaa);
+  vsl1[0] = G_ENTRY(mp + (2ul << 20), PTE_V | PTE_R | PTE_A | PTE_D);
+  HFENCE_VVMA();
+  check("VS:vs-stage-read-after-remap+hfence.vvma", run_in(MODE_VS, g_read_va, (long)va), 0xbbbb);
+  csrw(medeleg, 1ul << 13);
+  csrw(HEDELEG, 1ul << 13);
+  csrw(STVAL, 0x5151);
+  check("VS:vs-page-fault->VS", run_in(MODE_VS, g_load_va_c0000000, 0), 13);
+  check("VS:vs-page-fault->VS.level", last.level, LVL_VS);
+  check("VS:vs-page-fault->VS.vstval", last.tval, 0xc0000000ul);
+  check("VS:vs-page-fault->VS.HS-stval-kept", csrr(stval), 0x5151);
+  csrw(HEDELEG, 0);
+  check("VS:vs-page-fault->HS", run_in(MODE_VS, g_load_va_c0000000, 0), 13);
+  check("VS:vs-page-fault->HS.htval", last.tval2, 0);
+  check("VS:vs-page-fault->HS.GVA", (last.status >> 6) & 1, 1);
+  csrw(medeleg, 0);
+  csrw(VSATP, 0);
+  csrw(HGATP, 0);
+  HFENCE_GVMA();
+  HFENCE_VVMA();
+}
+
 static void interrupts(void) {
   /* VSSI delegated to VS: arrives as SSI (1) in vscause */
   csrw(HIDELEG, 0x444);
@@ -500,6 +543,7 @@ int main(void) {
   redirection();
   routing();
   two_stage();
+  vs_stage();
   interrupts();
   sstc();
   finish();
