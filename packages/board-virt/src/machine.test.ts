@@ -120,6 +120,22 @@ describe('virt machine', () => {
     expect(await m.run()).toBe(9);
   });
 
+  it('has MTIP pending at reset, as QEMU (mtimecmp resets to 0)', async () => {
+    const prog = [
+      0x344023f3, // csrr  t2, mip
+      0x001002b7, // lui   t0, 0x100
+      0x0ff3f393, // andi  t2, t2, 0xff
+      0x01039393, // slli  t2, t2, 16
+      0x00003337, // lui   t1, 0x3
+      0x3333031b, // addiw t1, t1, 0x333
+      0x00736333, // or    t1, t1, t2
+      0x0062a023, // sw    t1, 0(t0)        exit code = mip[7:0]
+      0x0000006f, // j .
+    ];
+    const m = createVirtMachine({ bios: 'none', kernel: { bytes: raw(prog) }, clock: 'instructions' });
+    expect(await m.run()).toBe(0x80);
+  });
+
   it('reports a sifive_test reset (0x7777) as the reason run() ended', async () => {
     const prog = [
       0x001002b7, // lui  t0, 0x100

@@ -324,6 +324,8 @@ export class VirtMachine {
     m.addDevice(VIRT_MROM_BASE, VIRT_MROM_SIZE, new Rom(rom), 'mrom');
     this.boot = { startAddr, kernel, firmware, initrd, fdtAddr: fdtAt, fdtSize: dtb.length };
 
+    // Timer lines as of reset (QEMU resets mtimecmp to 0, so MTIP is pending from the start).
+    this.clint.poll();
     for (const h of harts) {
       if ((options.resetVector ?? 'mrom') === 'mrom') {
         h.setPc(BigInt(VIRT_MROM_BASE));
