@@ -370,6 +370,60 @@ describe('interrupts', () => {
   });
 });
 
+describe('FP state with V=1', () => {
+  it('vsstatus.FS=Off is an illegal instruction (never virtual); an FP write dirties both FS fields', () => {
+    const FMV_W_X = 0xf0000053; // fmv.w.x f0, x0
+    const r = rig();
+    r.hart.setCsr(0x300, 1n << 13n); // mstatus.FS = Initial
+    runIn(r, PRV_S, true, [FMV_W_X]);
+    expect([where(r), csr(r, 0x342)]).toEqual(['M', 2n]);
+    const d = rig();
+    d.hart.setCsr(0x300, 1n << 13n);
+    d.hart.setCsr(0x200, 1n << 13n); // vsstatus.FS = Initial
+    runIn(d, PRV_S, true, [FMV_W_X, LOOP], 2);
+    expect(Number(d.hart.getPc())).toBe(CODE + 4);
+    expect((csr(d, 0x300) >> 13n) & 3n).toBe(3n);
+    expect((csr(d, 0x200) >> 13n) & 3n).toBe(3n);
+    expect(csr(d, 0x200) >> 63n).toBe(1n); // vsstatus.SD
+  });
+});
+
+describe('guest external interrupts', () => {
+  it('hgeip[VGEIN] is VSEIP: delegated by hideleg it reaches VS as SEI (9)', () => {
+    const r = rig(H_1_0, 4);
+    r.hart.setCsr(0x603, 0x400n);
+    r.hart.setCsr(0x604, 0x400n);
+    r.hart.setCsr(0x600, 2n << 12n); // VGEIN = 2
+    r.hart.setCsr(0x200, 2n); // vsstatus.SIE
+    r.ext.setGuestExternalInterrupt(r.hart, 1, true); // not the selected one
+    runIn(r, PRV_S, true, [LOOP], 3);
+    expect(Number(r.hart.getPc())).toBe(CODE);
+    r.ext.setGuestExternalInterrupt(r.hart, 2, true);
+    r.hart.run(2);
+    expect(where(r)).toBe('VS');
+    expect(csr(r, 0x242)).toBe((1n << 63n) | 9n);
+    expect(csr(r, 0x244)).toBe(0x200n); // vsip.SEIP
+    expect(csr(r, 0x645)).toBe(0n); // not a software bit
+  });
+});
+
+describe('SFENCE.VMA with V=1', () => {
+  it('is virtual in VU and in VS with VTVM=1, allowed in VS otherwise (mstatus.TVM does not apply)', () => {
+    const SFENCE = 0x12000073;
+    const u = rig();
+    runIn(u, PRV_U, true, [SFENCE]);
+    expect(csr(u, 0x342)).toBe(22n);
+    const v = rig();
+    v.hart.setCsr(0x600, 1n << 20n);
+    runIn(v, PRV_S, true, [SFENCE]);
+    expect(csr(v, 0x342)).toBe(22n);
+    const ok = rig();
+    ok.hart.setCsr(0x300, 1n << 20n); // TVM
+    runIn(ok, PRV_S, true, [SFENCE, LOOP], 2);
+    expect(Number(ok.hart.getPc())).toBe(CODE + 4);
+  });
+});
+
 describe('guest-controlled input', () => {
   it('random CSR values and random instructions in VS/VU never throw or hang', () => {
     let seed = 12345;
