@@ -162,4 +162,17 @@ describe('F/D instruction rows', () => {
     expect(hart.getCsr(0x001)).toBe(1n);
     expect(hart.getCsr(MSTATUS)! & FS_MASK).toBe(FS_MASK);
   });
+
+  it('keep f registers and fcsr in getState / fromState', () => {
+    const hart = setup([opfp(FDIV_S, 2, 1, DYN, 3)]);
+    hart.setF(1, boxS(0x3f800000));
+    hart.setF(2, boxS(0x40400000));
+    hart.setCsr(0x002, BigInt(RUP));
+    hart.run(1);
+    const state = JSON.parse(JSON.stringify(hart.getState()));
+    const copy = Hart.fromState(state, { memory: hart.memory, clock: new InstructionClock() });
+    expect(copy.getF(3)).toBe(boxS(0x3eaaaaab));
+    expect(copy.getF(1)).toBe(boxS(0x3f800000));
+    expect(copy.getCsr(0x003)).toBe(BigInt((RUP << 5) | 0x01));
+  });
 });
