@@ -13,3 +13,4 @@ export { builtinRows } from './ext/index.js';
 export * from './defs.js';
 export * as int64 from './int64.js';
 export { R } from './int64.js';
+export { disassemble, assemble, AsmError, CSR_NAMES, XREG, FREG } from './disasm.js';
