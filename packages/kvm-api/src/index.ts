@@ -1,2 +1,11 @@
 export * from './defs';
 export * from './onereg';
+export { KvmError } from './errors';
+export type { KvmErrno } from './errors';
+export type { VcpuExit, MmioExit, SbiExit, SystemEventExit, CsrExit, IntrExit, InternalErrorExit } from './exits';
+export { Kvm } from './kvm';
+export { Vm, DEFAULT_HOST_ISA, KVM_MAX_VCPUS, checkExtension } from './vm';
+export type { VmOptions } from './vm';
+export { Vcpu } from './vcpu';
+export { KVM_USER_MEM_SLOTS } from './memory';
+export type { UserMemoryRegion, MemorySlot } from './memory';

@@ -1,0 +1,562 @@
+/**
+ * A vCPU: KVM_RUN, ONE_REG, KVM_INTERRUPT, MP state and kicking, over a
+ * GuestCpu. This is the HS-mode role of kvm.ko (Linux arch/riscv/kvm/vcpu*.c):
+ * it takes the guest's SBI calls and MMIO faults, keeps the guest timer, and
+ * hands the VMM typed exits.
+ */
+import {
+  SBI_ERR_NOT_SUPPORTED, SBI_HSM_STATE_STARTED, SBI_HSM_STATE_STOPPED, SBI_HSM_STATE_SUSPENDED, SBI_SUCCESS,
+  createSbi, kvmSbiRoute, legacyExtension, time, ipi, rfence, hsm, srst, dbcn, susp, sta, fwft, experimental, vendor,
+  KVM_SBI_SPLIT,
+} from '@tsvisor/sbi';
+import type { Sbi, SbiExtensionName, SbiOutcome, StaExtension } from '@tsvisor/sbi';
+import { parseIsa, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_SUPERVISOR_ECALL } from '@tsvisor/isa-core';
+import {
+  KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_RISCV_SBI, KVM_INTERNAL_ERROR_EMULATION, KVM_INTERRUPT_SET,
+  KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED,
+} from './defs';
+import { KvmError } from './errors';
+import type { IntrExit, MmioExit, SbiExit, SystemEventExit, VcpuExit } from './exits';
+import type { GuestCpu, GuestCsrName, GuestTrap } from './guest-cpu';
+import { decodeMmioAccess, extendLoad, storeBytes } from './mmio-insn';
+import type { MmioAccess } from './mmio-insn';
+import {
+  KVM_REG_RISCV, KVM_REG_ARCH_MASK, KVM_RISCV_CONFIG_REGS, KVM_RISCV_CORE_REGS, KVM_RISCV_CSR_REGS, KVM_RISCV_ISA_EXT_IDS,
+  KVM_RISCV_SBI_EXT_IDS, KVM_RISCV_TIMER_REGS, KVM_REG, decodeRegId, formatRegId,
+} from './onereg';
+import type { KvmIsaExt, KvmSbiExt } from './onereg';
+import type { VmInternals } from './vm';
+
+/** KVM's SBI_EXT ids -> our SBI modules (BASE is always on; PMU and MPXY are not implemented). */
+const SBI_EXT_MODULE: Readonly<Record<KvmSbiExt, SbiExtensionName | undefined>> = {
+  V01: 'legacy', TIME: 'time', IPI: 'ipi', RFENCE: 'rfence', SRST: 'srst', HSM: 'hsm', PMU: undefined,
+  EXPERIMENTAL: 'experimental', VENDOR: 'vendor', DBCN: 'dbcn', STA: 'sta', SUSP: 'susp', FWFT: 'fwft', MPXY: undefined,
+};
+
+/** Instructions between timer checks inside one run(). */
+const SLICE = 10_000;
+const U64 = (1n << 64n) - 1n;
+
+interface PendingMmio {
+  readonly exit: MmioExit;
+  readonly access: MmioAccess;
+}
+
+export class Vcpu {
+  readonly id: number;
+  /** Instructions one run() may execute before returning KVM_EXIT_INTR (cause 'budget'). */
+  runBudget = 2_000_000;
+  private cpu: GuestCpu;
+  private readonly vm: VmInternals;
+  private ran = false;
+  private mpState: number = KVM_MP_STATE_RUNNABLE;
+  private suspended = false;
+  private pendingMmio: PendingMmio | undefined;
+  private pendingSbi: SbiExit | undefined;
+  private systemEvent: SystemEventExit | undefined;
+  private resumeAfterSuspend: { pc: bigint; opaque: bigint } | undefined;
+  private kickRequested = false;
+  private timerCompare: bigint | undefined;
+  private readonly hostIsaExts: ReadonlySet<KvmIsaExt>;
+  private isaExts: Set<KvmIsaExt>;
+  private readonly sbiEnabled = new Map<KvmSbiExt, boolean>();
+  private ids: { mvendorid: bigint; marchid: bigint; mimpid: bigint };
+  private sbi: Sbi | undefined;
+  private staShmem: { lo: bigint; hi: bigint } = { lo: U64, hi: U64 };
+  /** Exit counts by reason, as kvm_stat shows them. */
+  readonly stats: Record<string, number> = {};
+
+  /** @internal Created by Vm.createVcpu. */
+  constructor(id: number, vm: VmInternals) {
+    this.id = id;
+    this.vm = vm;
+    this.ids = { mvendorid: 0n, marchid: 0n, mimpid: 0n };
+    this.cpu = vm.makeCpu(id, vm.hostIsa, this.ids);
+    this.hostIsaExts = new Set(this.extsOf(this.cpu));
+    this.isaExts = new Set(this.hostIsaExts);
+    for (const e of KVM_RISCV_SBI_EXT_IDS) {
+      const mod = SBI_EXT_MODULE[e];
+      if (!mod || !vm.sbiVersionHas(mod)) continue;
+      const row = KVM_SBI_SPLIT.find((r) => r.extension === mod);
+      this.sbiEnabled.set(e, row ? row.defaultEnabled : true);
+    }
+  }
+
+  private extsOf(cpu: GuestCpu): KvmIsaExt[] {
+    return KVM_RISCV_ISA_EXT_IDS.filter((e) => cpu.hart.enabled.has(e.toLowerCase()));
+  }
+
+  // ------------------------------------------------------------------ KVM_RUN
+
+  /** KVM_RUN: runs the guest until something needs the VMM. Throws KvmError when the vCPU is stopped. */
+  run(): VcpuExit {
+    if (this.mpState === KVM_MP_STATE_STOPPED) {
+      throw new KvmError('EBUSY', `vCPU ${this.id} is stopped (MP_STATE_STOPPED): start it with SBI HSM hart_start or setMpState(KVM_MP_STATE_RUNNABLE) first`);
+    }
+    if (!this.ran) this.firstRun();
+    this.completePending();
+    const exit = this.loop();
+    this.stats[exit.reason === 'intr' ? `intr-${exit.cause}` : exit.reason] = (this.stats[exit.reason === 'intr' ? `intr-${exit.cause}` : exit.reason] ?? 0) + 1;
+    return exit;
+  }
+
+  private firstRun(): void {
+    this.ran = true;
+    const wanted = [...this.isaExts].sort().join();
+    if (wanted !== [...this.hostIsaExts].sort().join() || this.ids.mvendorid || this.ids.marchid || this.ids.mimpid) this.rebuildCpu();
+    this.sbi = this.buildSbi();
+    if (this.staShmem.lo !== U64 || this.staShmem.hi !== U64) {
+      (this.sbi.extensions.find((e) => e.name === 'sta') as StaExtension | undefined)?.setShmem(this.id, (this.staShmem.hi << 64n) | this.staShmem.lo);
+    }
+  }
+
+  /** Builds the hart again with the ISA the VMM chose through CONFIG/ISA_EXT (before the first run). */
+  private rebuildCpu(): void {
+    const letters = 'imafdc'.split('').filter((l) => this.isaExts.has(l.toUpperCase() as KvmIsaExt));
+    // Multi-letter names that imply a letter the VMM turned off go too (Zcd implies D, Zcf implies F).
+    const implied: Readonly<Record<string, string>> = { zcd: 'D', zcf: 'F' };
+    const multi = [...this.isaExts].filter((e) => e.length > 1).map((e) => e.toLowerCase())
+      .filter((m) => !implied[m] || this.isaExts.has(implied[m] as KvmIsaExt));
+    const known = parseIsa(this.vm.hostIsa);
+    const isa = `rv64${letters.join('')}${multi.filter((m) => known.has(m)).map((m) => `_${m}`).join('')}`;
+    const old = this.cpu;
+    const cpu = this.vm.makeCpu(this.id, isa, this.ids);
+    for (let i = 1; i < 32; i++) cpu.setX(i, old.getX(i));
+    for (const n of KVM_RISCV_CSR_REGS) cpu.setCsr(n, old.getCsr(n));
+    cpu.setMode(old.getMode());
+    cpu.setPc(old.getPc());
+    if (cpu.hart.enabled.has('f')) for (let i = 0; i < 32; i++) cpu.hart.setF(i, old.hart.getF(i));
+    this.cpu = cpu;
+  }
+
+  private buildSbi(): Sbi {
+    const vm = this.vm;
+    const platform = vm.sbiPlatform(this);
+    const sbi = createSbi({
+      version: vm.sbiVersion,
+      hartIds: () => vm.vcpuIds(),
+      impl: { id: 3 /* KVM */, version: 0n, mvendorid: this.ids.mvendorid, marchid: this.ids.marchid, mimpid: this.ids.mimpid },
+      route: kvmSbiRoute,
+      extensions: [
+        legacyExtension(platform), time(platform), ipi(platform), rfence(platform), hsm(platform), srst(platform),
+        dbcn(platform, platform.memory), susp(platform), sta(platform.memory), fwft({}), experimental(), vendor(),
+      ],
+    });
+    for (const e of KVM_RISCV_SBI_EXT_IDS) {
+      const mod = SBI_EXT_MODULE[e];
+      if (mod) sbi.setEnabled(mod, this.sbiEnabled.get(e) ?? false);
+    }
+    return sbi;
+  }
+
+  /** Applies what the VMM put into the previous exit (MMIO read data, SBI return values). */
+  private completePending(): void {
+    const cpu = this.cpu;
+    const mmio = this.pendingMmio;
+    if (mmio) {
+      this.pendingMmio = undefined;
+      if (!mmio.access.isWrite) cpu.setX(mmio.access.reg, extendLoad(mmio.exit.data, mmio.access.len, mmio.access.signed));
+      cpu.setPc(cpu.getPc() + BigInt(mmio.access.insnLen));
+    }
+    const sbiExit = this.pendingSbi;
+    if (sbiExit) {
+      this.pendingSbi = undefined;
+      // KVM copies ret[] into a0/a1 and steps over the ECALL (vcpu_sbi.c, kvm_riscv_vcpu_sbi_return).
+      cpu.setX(10, sbiExit.ret[0]);
+      cpu.setX(11, sbiExit.ret[1]);
+      cpu.setPc(cpu.getPc() + 4n);
+      const resume = this.resumeAfterSuspend;
+      this.resumeAfterSuspend = undefined;
+      if (resume && BigInt.asIntN(64, sbiExit.ret[0]) === BigInt(SBI_SUCCESS)) cpu.resetTo(resume.pc, BigInt(this.id), resume.opaque);
+    }
+  }
+
+  private loop(): VcpuExit {
+    const cpu = this.cpu;
+    let budget = this.runBudget;
+    for (;;) {
+      if (this.kickRequested) {
+        this.kickRequested = false;
+        return this.intr('kick');
+      }
+      this.pollTimer();
+      if (cpu.waiting) {
+        cpu.run(0); // lets the hart notice an interrupt that arrived while it waited
+        if (cpu.waiting) {
+          this.suspended = false;
+          const wakeAt = this.timerCompare !== undefined && this.timerCompare <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.timerCompare) : undefined;
+          return wakeAt === undefined ? this.intr('wfi') : { reason: 'intr', exitReason: KVM_EXIT_INTR, cause: 'wfi', wakeAt };
+        }
+      }
+      if (budget <= 0) return this.intr('budget');
+      // Budget counts interpreter steps, trapping ones included: a guest stuck in a trap loop still yields.
+      const before = cpu.hart.steps;
+      const trap = cpu.run(Math.min(SLICE, budget));
+      budget -= Math.max(1, cpu.hart.steps - before);
+      if (trap) {
+        const exit = this.handleTrap(trap);
+        if (exit) return exit;
+      }
+    }
+  }
+
+  private intr(cause: IntrExit['cause']): IntrExit {
+    return { reason: 'intr', exitReason: KVM_EXIT_INTR, cause };
+  }
+
+  private pollTimer(): void {
+    if (this.timerCompare !== undefined && BigInt(this.cpu.clock.now()) >= this.timerCompare) this.cpu.setInterrupt('timer', true);
+  }
+
+  private handleTrap(trap: GuestTrap): VcpuExit | undefined {
+    const cpu = this.cpu;
+    if (trap.cause === CAUSE_SUPERVISOR_ECALL) return this.handleSbi();
+    if ((trap.cause === CAUSE_LOAD_ACCESS || trap.cause === CAUSE_STORE_ACCESS) && trap.gpa !== undefined && !this.vm.memory.find(trap.gpa)) {
+      const access = decodeMmioAccess(trap.insn);
+      if (!access || access.isWrite !== (trap.cause === CAUSE_STORE_ACCESS)) {
+        return {
+          reason: 'internal-error', exitReason: KVM_EXIT_INTERNAL_ERROR, suberror: KVM_INTERNAL_ERROR_EMULATION,
+          message: `cannot emulate instruction 0x${(trap.insn >>> 0).toString(16)} accessing MMIO at 0x${trap.gpa.toString(16)} (only integer loads and stores are)`,
+          pc: cpu.getPc(), insn: trap.insn >>> 0,
+        };
+      }
+      const exit: MmioExit = {
+        reason: 'mmio', exitReason: KVM_EXIT_MMIO, physAddr: BigInt(trap.gpa), len: access.len, isWrite: access.isWrite,
+        data: access.isWrite ? storeBytes(cpu.getX(access.reg), access.len) : new Uint8Array(8),
+      };
+      this.pendingMmio = { exit, access };
+      return exit;
+    }
+    // Anything else (a wild jump, a fault inside RAM) is the guest's own: it gets the exception.
+    cpu.redirectTrap(trap.cause, trap.tval);
+    return undefined;
+  }
+
+  private handleSbi(): VcpuExit | undefined {
+    const cpu = this.cpu;
+    const args = [10, 11, 12, 13, 14, 15].map((r) => cpu.getX(r));
+    const eid = cpu.getX(17);
+    const fid = cpu.getX(16);
+    this.systemEvent = undefined;
+    const out: SbiOutcome = this.sbi!.call(this.id, { eid, fid, args });
+    if (this.systemEvent) return this.systemEvent;
+    switch (out.kind) {
+      case 'return':
+        cpu.setX(10, BigInt.asUintN(64, BigInt(out.error)));
+        cpu.setX(11, out.value);
+        cpu.setPc(cpu.getPc() + 4n);
+        return undefined;
+      case 'legacy':
+        cpu.setX(10, out.value);
+        cpu.setPc(cpu.getPc() + 4n);
+        return undefined;
+      case 'trap':
+        cpu.redirectTrap(out.cause, out.tval);
+        return undefined;
+      case 'none':
+        return this.mpState === KVM_MP_STATE_STOPPED ? this.intr('stopped') : undefined;
+      case 'forward': {
+        const exit: SbiExit = {
+          reason: 'riscv-sbi', exitReason: KVM_EXIT_RISCV_SBI,
+          extensionId: Number(BigInt.asIntN(32, eid)), functionId: Number(BigInt.asIntN(32, fid)), args,
+          ret: [BigInt.asUintN(64, BigInt(SBI_ERR_NOT_SUPPORTED)), 0n],
+        };
+        this.pendingSbi = exit;
+        return exit;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ kernel-side services (SBI platform)
+
+  /** @internal */ get guest(): GuestCpu {
+    return this.cpu;
+  }
+  /** @internal The guest timer (SBI set_timer): the interrupt is pending while time >= compare. */
+  setTimer(stime: bigint): void {
+    this.timerCompare = stime;
+    this.cpu.setInterrupt('timer', BigInt(this.cpu.clock.now()) >= stime);
+  }
+  /** @internal */ hsmStatus(): number {
+    if (this.mpState === KVM_MP_STATE_STOPPED) return SBI_HSM_STATE_STOPPED;
+    return this.suspended ? SBI_HSM_STATE_SUSPENDED : SBI_HSM_STATE_STARTED;
+  }
+  /** @internal HSM hart_start: reset into S-mode at pc with a0 = hartid, a1 = opaque. */
+  start(pc: bigint, opaque: bigint): void {
+    this.cpu.resetTo(pc, BigInt(this.id), opaque);
+    this.timerCompare = undefined;
+    this.cpu.setInterrupt('timer', false);
+    this.mpState = KVM_MP_STATE_RUNNABLE;
+  }
+  /** @internal */ stopSelf(): void {
+    this.mpState = KVM_MP_STATE_STOPPED;
+  }
+  /** @internal Default retentive suspend is a WFI (Linux vcpu_sbi_hsm.c). */
+  suspendRetentive(): void {
+    this.suspended = true;
+    this.cpu.hart.status = 'wfi';
+  }
+  /** @internal */ raiseSystemEvent(exit: SystemEventExit): void {
+    this.systemEvent = exit;
+  }
+  /** @internal */ requestResumeAfterSuspend(pc: bigint, opaque: bigint): void {
+    this.resumeAfterSuspend = { pc, opaque };
+  }
+
+  // ------------------------------------------------------------------ interrupts, MP state, kick
+
+  /** KVM_INTERRUPT: raises (KVM_INTERRUPT_SET) or lowers (KVM_INTERRUPT_UNSET) the guest's external interrupt. */
+  interrupt(irq: number): void {
+    if (irq !== KVM_INTERRUPT_SET && irq !== KVM_INTERRUPT_UNSET) {
+      throw new KvmError('EINVAL', `KVM_INTERRUPT ${irq}: RISC-V takes only KVM_INTERRUPT_SET (0x${KVM_INTERRUPT_SET.toString(16)}) or KVM_INTERRUPT_UNSET (0x${KVM_INTERRUPT_UNSET.toString(16)})`);
+    }
+    this.cpu.setInterrupt('external', irq === KVM_INTERRUPT_SET);
+  }
+
+  /** Injects a supervisor software interrupt (what an SBI IPI does). */
+  injectSoftwareInterrupt(): void {
+    this.cpu.setInterrupt('software', true);
+  }
+
+  getMpState(): { mpState: number } {
+    return { mpState: this.mpState };
+  }
+
+  setMpState(state: { mpState: number }): void {
+    if (state.mpState !== KVM_MP_STATE_RUNNABLE && state.mpState !== KVM_MP_STATE_STOPPED) {
+      throw new KvmError('EINVAL', `MP state ${state.mpState}: RISC-V has KVM_MP_STATE_RUNNABLE (0) and KVM_MP_STATE_STOPPED (5)`);
+    }
+    this.mpState = state.mpState;
+  }
+
+  /** Makes the current or next run() return KVM_EXIT_INTR (cause 'kick') at the next instruction boundary. */
+  kick(): void {
+    this.kickRequested = true;
+    this.cpu.hart.requestStop();
+  }
+
+  // ------------------------------------------------------------------ ONE_REG
+
+  /** KVM_GET_ONE_REG. */
+  getOneReg(id: bigint): bigint {
+    return this.oneReg(id, undefined);
+  }
+
+  /** KVM_SET_ONE_REG. Nothing changes when it throws. */
+  setOneReg(id: bigint, value: bigint): void {
+    this.oneReg(id, BigInt.asUintN(64, value));
+  }
+
+  /** KVM_GET_REG_LIST: every id getOneReg accepts on this vCPU. */
+  getRegList(): bigint[] {
+    const ids: bigint[] = [];
+    const hasF = this.cpu.hart.enabled.has('f');
+    const hasD = this.cpu.hart.enabled.has('d');
+    for (const n of ['isa', 'mvendorid', 'marchid', 'mimpid', 'satp_mode'] as const) ids.push(KVM_REG.config(n));
+    for (let i = 0; i <= 32; i++) ids.push(KVM_REG.core(KVM_RISCV_CORE_REGS[i]!));
+    for (const n of KVM_RISCV_CSR_REGS) ids.push(KVM_REG.csr(n));
+    for (const n of KVM_RISCV_TIMER_REGS) ids.push(KVM_REG.timer(n));
+    if (hasF) for (let i = 0; i <= 32; i++) ids.push(KVM_REG.fpF(i));
+    if (hasD) for (let i = 0; i <= 32; i++) ids.push(KVM_REG.fpD(i));
+    for (const e of KVM_RISCV_ISA_EXT_IDS) if (this.hostIsaExts.has(e)) ids.push(KVM_REG.isaExt(e));
+    for (const e of KVM_RISCV_SBI_EXT_IDS) if (this.sbiEnabled.has(e)) ids.push(KVM_REG.sbiExt(e));
+    if (this.sbiEnabled.has('STA')) ids.push(KVM_REG.sbiSta('shmem_lo'), KVM_REG.sbiSta('shmem_hi'));
+    return ids;
+  }
+
+  private unknown(id: bigint, why = 'not a register of this vCPU'): never {
+    throw new KvmError('ENOENT', `ONE_REG id ${formatRegId(id)}: ${why}`);
+  }
+
+  private beforeFirstRun(id: bigint, what: string): void {
+    if (this.ran) throw new KvmError('EBUSY', `ONE_REG id ${formatRegId(id)} (${what}) can only be set before the vCPU's first run`);
+  }
+
+  private oneReg(id: bigint, value: bigint | undefined): bigint {
+    const p = decodeRegId(id);
+    if ((id & KVM_REG_ARCH_MASK) !== KVM_REG_RISCV) this.unknown(id, 'not a RISC-V register id');
+    const wantSize = (bytes: 4 | 8) => {
+      if (p.size !== bytes) throw new KvmError('EINVAL', `ONE_REG id ${formatRegId(id)}: this register is ${bytes * 8}-bit (size field says ${p.size * 8})`);
+    };
+    const cpu = this.cpu;
+    switch (p.type) {
+      case 1: { // CONFIG
+        wantSize(8);
+        if (p.subtype !== 0) this.unknown(id);
+        const name = KVM_RISCV_CONFIG_REGS[p.index];
+        if (name === 'isa') {
+          const bits = this.isaBits();
+          if (value === undefined) return bits;
+          if (value === bits) return 0n;
+          this.beforeFirstRun(id, 'CONFIG.isa');
+          const hostBits = this.isaBits(this.hostIsaExts);
+          if ((value & ~hostBits) !== 0n || (value & (1n << 8n)) === 0n) {
+            throw new KvmError('EINVAL', `CONFIG.isa 0x${value.toString(16)}: only letters of the host's 0x${hostBits.toString(16)} can be kept, and I is required`);
+          }
+          for (const l of 'MAFDC') {
+            const on = (value >> BigInt(l.charCodeAt(0) - 65)) & 1n;
+            if (on) this.isaExts.add(l as KvmIsaExt);
+            else this.isaExts.delete(l as KvmIsaExt);
+          }
+          return 0n;
+        }
+        if (name === 'mvendorid' || name === 'marchid' || name === 'mimpid') {
+          if (value === undefined) return this.ids[name];
+          if (value !== this.ids[name]) {
+            this.beforeFirstRun(id, `CONFIG.${name}`);
+            this.ids = { ...this.ids, [name]: value };
+          }
+          return 0n;
+        }
+        if (name === 'satp_mode') {
+          const mode = BigInt(Math.max(...cpu.hart.satpModes));
+          if (value !== undefined && value !== mode) throw new KvmError('EINVAL', `CONFIG.satp_mode is ${mode} on this host and cannot be changed`);
+          return mode;
+        }
+        return this.unknown(id, `CONFIG register ${name ?? p.index} is not implemented (no Zicbom/Zicboz/Zicbop)`);
+      }
+      case 2: { // CORE
+        wantSize(8);
+        if (p.subtype !== 0 || p.index > 32) this.unknown(id);
+        if (p.index === 0) {
+          if (value === undefined) return cpu.getPc();
+          cpu.setPc(value);
+        } else if (p.index === 32) {
+          if (value === undefined) return BigInt(cpu.getMode());
+          if (value > 1n) throw new KvmError('EINVAL', `CORE.mode ${value}: 1 (S) or 0 (U)`);
+          cpu.setMode(Number(value));
+        } else {
+          if (value === undefined) return cpu.getX(p.index);
+          cpu.setX(p.index, value);
+        }
+        return 0n;
+      }
+      case 3: { // CSR
+        wantSize(8);
+        const name = p.subtype === 0 ? (KVM_RISCV_CSR_REGS[p.index] as GuestCsrName | undefined) : undefined;
+        if (!name) return this.unknown(id, p.subtype === 0 ? 'no such CSR' : 'the AIA and Smstateen CSR subtypes are not implemented');
+        if (value === undefined) return cpu.getCsr(name);
+        cpu.setCsr(name, value);
+        return 0n;
+      }
+      case 4: { // TIMER
+        wantSize(8);
+        const name = KVM_RISCV_TIMER_REGS[p.index];
+        if (p.subtype !== 0 || !name) return this.unknown(id);
+        const freq = BigInt(cpu.clock.frequency);
+        switch (name) {
+          case 'frequency':
+            if (value !== undefined && value !== freq) throw new KvmError('EINVAL', `TIMER.frequency is ${freq} Hz and read-only`);
+            return freq;
+          case 'time':
+            if (value !== undefined) throw new KvmError('EINVAL', 'TIMER.time cannot be set on this host: it needs htimedelta (a host hart with the H extension)');
+            return BigInt(cpu.clock.now());
+          case 'compare':
+            if (value === undefined) return this.timerCompare ?? U64;
+            this.setTimer(value);
+            return 0n;
+          case 'state':
+            if (value === undefined) return this.timerCompare === undefined ? 0n : 1n;
+            if (value > 1n) throw new KvmError('EINVAL', `TIMER.state ${value}: KVM_RISCV_TIMER_STATE_OFF (0) or _ON (1)`);
+            if (value === 0n) {
+              this.timerCompare = undefined;
+              cpu.setInterrupt('timer', false);
+            } else if (this.timerCompare === undefined) this.setTimer(U64);
+            return 0n;
+        }
+        return 0n;
+      }
+      case 5:
+      case 6: { // FP_F / FP_D
+        const d = p.type === 6;
+        if (!cpu.hart.enabled.has(d ? 'd' : 'f')) return this.unknown(id, `the vCPU has no ${d ? 'D' : 'F'} extension`);
+        if (p.subtype !== 0 || p.index > 32) this.unknown(id);
+        wantSize(p.index === 32 || !d ? 4 : 8);
+        if (p.index === 32) {
+          if (value === undefined) return cpu.hart.getCsr(0x003) ?? 0n;
+          cpu.hart.setCsr(0x003, value & 0xffn);
+          return 0n;
+        }
+        if (value === undefined) return d ? cpu.hart.getF(p.index) : cpu.hart.getF(p.index) & 0xffffffffn;
+        // An F value is NaN-boxed into the 64-bit register (unpriv spec, "NaN Boxing of Narrower Values").
+        cpu.hart.setF(p.index, d ? value : (U64 << 32n) & U64 | (value & 0xffffffffn));
+        return 0n;
+      }
+      case 7:
+        wantSize(8);
+        return this.extReg(id, p.subtype, p.index, value, 'ISA_EXT');
+      case 8:
+        wantSize(8);
+        return this.extReg(id, p.subtype, p.index, value, 'SBI_EXT');
+      case 10: { // SBI_STATE
+        wantSize(8);
+        if (p.subtype !== 0 || p.index > 1 || !this.sbiEnabled.has('STA')) return this.unknown(id);
+        const key = p.index === 0 ? 'lo' : 'hi';
+        if (value === undefined) return this.staShmem[key];
+        this.staShmem = { ...this.staShmem, [key]: value };
+        const staExt = this.sbi?.extensions.find((e) => e.name === 'sta') as StaExtension | undefined;
+        if (staExt) {
+          const { lo, hi } = this.staShmem;
+          staExt.setShmem(this.id, lo === U64 && hi === U64 ? undefined : (hi << 64n) | lo);
+        }
+        return 0n;
+      }
+      default:
+        return this.unknown(id);
+    }
+  }
+
+  private isaBits(exts: ReadonlySet<KvmIsaExt> = this.isaExts): bigint {
+    let v = 0n;
+    for (const l of 'IMAFDC') if (exts.has(l as KvmIsaExt)) v |= 1n << BigInt(l.charCodeAt(0) - 65);
+    return v;
+  }
+
+  /** ISA_EXT and SBI_EXT: SINGLE (value 0/1 per id) and MULTI_EN/MULTI_DIS (64 ids per register). */
+  private extReg(id: bigint, subtype: number, index: number, value: bigint | undefined, kind: 'ISA_EXT' | 'SBI_EXT'): bigint {
+    const names: readonly string[] = kind === 'ISA_EXT' ? KVM_RISCV_ISA_EXT_IDS : KVM_RISCV_SBI_EXT_IDS;
+    const supported = (n: string) => (kind === 'ISA_EXT' ? this.hostIsaExts.has(n as KvmIsaExt) : this.sbiEnabled.has(n as KvmSbiExt));
+    const enabled = (n: string) => (kind === 'ISA_EXT' ? this.isaExts.has(n as KvmIsaExt) : this.sbiEnabled.get(n as KvmSbiExt) === true);
+    const apply = (n: string, on: boolean) => {
+      if (kind === 'ISA_EXT') {
+        if (on) this.isaExts.add(n as KvmIsaExt);
+        else this.isaExts.delete(n as KvmIsaExt);
+      } else this.sbiEnabled.set(n as KvmSbiExt, on);
+    };
+    if (subtype === 0) {
+      const n = names[index];
+      if (n === undefined || !supported(n)) return this.unknown(id, `${kind} ${n ?? index} is not available on this host`);
+      if (value === undefined) return enabled(n) ? 1n : 0n;
+      if (value > 1n) throw new KvmError('EINVAL', `${kind} ${n}: the value must be 0 or 1 (got ${value})`);
+      if ((value === 1n) === enabled(n)) return 0n;
+      this.beforeFirstRun(id, `${kind} ${n}`);
+      if (kind === 'ISA_EXT' && n === 'I') throw new KvmError('EINVAL', 'ISA_EXT I cannot be disabled');
+      apply(n, value === 1n);
+      return 0n;
+    }
+    if (subtype !== 1 && subtype !== 2) return this.unknown(id);
+    const en = subtype === 1;
+    const firstId = index * 64;
+    if (firstId >= names.length) return this.unknown(id);
+    if (value === undefined) {
+      let bits = 0n;
+      for (let b = 0; b < 64 && firstId + b < names.length; b++) {
+        const n = names[firstId + b]!;
+        if (supported(n) && enabled(n) === en) bits |= 1n << BigInt(b);
+      }
+      return bits;
+    }
+    const changes: string[] = [];
+    for (let b = 0; b < 64 && firstId + b < names.length; b++) {
+      const n = names[firstId + b]!;
+      if (((value >> BigInt(b)) & 1n) && supported(n) && enabled(n) !== en) changes.push(n);
+    }
+    if (changes.length) {
+      this.beforeFirstRun(id, `${kind} ${changes.join(', ')}`);
+      if (kind === 'ISA_EXT' && !en && changes.includes('I')) throw new KvmError('EINVAL', 'ISA_EXT I cannot be disabled');
+      for (const n of changes) apply(n, en);
+    }
+    return 0n;
+  }
+}
+
