@@ -258,7 +258,7 @@ export class HostClock implements Clock {
   readonly frequency: number;
   private readonly nowMs: () => number;
   private readonly originMs: number;
-  constructor(frequency = 10_000_000, nowMs: () => number = () => globalThis.performance.now()) {
+  constructor(frequency = 10_000_000, nowMs: () => number = () => (globalThis as unknown as { performance: { now(): number } }).performance.now()) {
     this.frequency = frequency;
     this.nowMs = nowMs;
     this.originMs = nowMs();

@@ -30,7 +30,7 @@ export class NetworkSwitch {
   /** Frames switched, for statistics. */
   frames = 0;
 
-  constructor(private readonly defer: (fn: () => void) => void = (fn) => queueMicrotask(fn)) {}
+  constructor(private readonly defer: (fn: () => void) => void = (fn) => (globalThis as unknown as { queueMicrotask(f: () => void): void }).queueMicrotask(fn)) {}
 
   /** A new port to give a virtio-net device as its backend. */
   connect(): NetBackend {
