@@ -19,6 +19,8 @@ export interface GuestProgram {
   qemuDepartures?: QemuDeparture[];
   /** The ISA string tsvisor's hart gets for this program (default: the board's). */
   isa?: string;
+  /** Harts the program expects (default 1). */
+  harts?: number;
   /** Run QEMU with `-cpu rv64,h=true`. */
   h?: boolean;
 }
@@ -64,4 +66,5 @@ export const PROGRAMS: GuestProgram[] = [
   },
   { name: 'pmp', covers: 'PMP NAPOT/TOR, permissions, priority, no-match, locked entries', qemu: 'runs' },
   { name: 'vm', covers: 'Sv39/Sv48/Sv57 user and supervisor code, page faults, SUM/MXR, SFENCE.VMA, MPRV', qemu: 'runs' },
+  { name: 'smp', covers: 'two harts: entry a0 = mhartid, AMO and LR/SC contention, WFI wake-up by msip IPI', qemu: 'runs', harts: 2 },
 ];

@@ -17,12 +17,14 @@ export interface QemuOptions {
   h?: boolean;
   timeoutMs?: number;
   memory?: string;
+  /** Number of harts (-smp). */
+  harts?: number;
   extraArgs?: string[];
 }
 
 export function runQemu(elf: string, opts: QemuOptions = {}): Promise<GuestRun> {
   requireTools();
-  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-m', opts.memory ?? '256M', '-smp', '1'];
+  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-m', opts.memory ?? '256M', '-smp', String(opts.harts ?? 1)];
   // QEMU 7.2 turns H on by default on rv64; the oracle runs without it unless asked.
   args.push('-cpu', opts.h ? 'rv64,h=true' : 'rv64,h=false');
   args.push(...(opts.extraArgs ?? []), '-kernel', elf);

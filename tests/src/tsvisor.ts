@@ -16,6 +16,7 @@ export interface TsvisorOptions {
   clock?: 'instructions' | 'host';
   memoryBytes?: number;
   isa?: string;
+  harts?: number;
 }
 
 export async function runTsvisor(elf: string, opts: TsvisorOptions = {}): Promise<TsvisorRun> {
@@ -25,7 +26,7 @@ export async function runTsvisor(elf: string, opts: TsvisorOptions = {}): Promis
     bios: 'none',
     kernel: { bytes, name: basename(elf) },
     memory: opts.memoryBytes ?? 256 * 2 ** 20,
-    harts: 1,
+    harts: opts.harts ?? 1,
     clock: opts.clock ?? 'instructions',
     ...(opts.isa ? { isa: opts.isa } : {}),
     output: (b) => chunks.push(b.slice()),

@@ -16,11 +16,11 @@ import { runTsvisor } from '../src/tsvisor.js';
 const qemuRuns = new Map<string, Promise<GuestRun>>();
 const ourRuns = new Map<string, Promise<GuestRun>>();
 const onQemu = (p: GuestProgram): Promise<GuestRun> => {
-  if (!qemuRuns.has(p.name)) qemuRuns.set(p.name, runQemu(elfPath(p.name), { h: p.h }));
+  if (!qemuRuns.has(p.name)) qemuRuns.set(p.name, runQemu(elfPath(p.name), { h: p.h, harts: p.harts }));
   return qemuRuns.get(p.name)!;
 };
 const onTsvisor = (p: GuestProgram): Promise<GuestRun> => {
-  if (!ourRuns.has(p.name)) ourRuns.set(p.name, runTsvisor(elfPath(p.name), { isa: p.isa }));
+  if (!ourRuns.has(p.name)) ourRuns.set(p.name, runTsvisor(elfPath(p.name), { isa: p.isa, harts: p.harts }));
   return ourRuns.get(p.name)!;
 };
 

@@ -1,5 +1,6 @@
 # Bare-metal entry for QEMU virt (and tsvisor's virt machine): M mode, a0 = hartid, a1 = dtb.
-# Only hart 0 runs the program; any other hart parks in WFI.
+# Hart 0 clears .bss and runs main(); harts 1..3 wait for that and run rt_secondary(hartid),
+# which parks them unless the program defines it; harts 4 and up park.
   .section .text.init
   .globl _start
 _start:
@@ -7,11 +8,18 @@ _start:
   .option norelax
   la gp, __global_pointer$
   .option pop
-  bnez a0, park
+  # Per-hart stacks (harts 0..3): sp, the M trap stack (mscratch) and the S one (sscratch).
+  li t0, 4
+  bgeu a0, t0, park
+  slli t1, a0, 15
   la sp, __stack_top
+  sub sp, sp, t1
+  slli t1, a0, 12
   la t0, __mtrap_stack_top
+  sub t0, t0, t1
   csrw mscratch, t0
   la t0, __strap_stack_top
+  sub t0, t0, t1
   csrw sscratch, t0
   la t0, rt_mtrap_entry
   csrw mtvec, t0
@@ -26,6 +34,7 @@ _start:
   li t0, (1 << 13)
   csrs mstatus, t0
   csrwi fcsr, 0
+  bnez a0, secondary
   la t0, __bss_start
   la t1, __bss_end
 1:bgeu t0, t1, 2f
@@ -38,11 +47,33 @@ _start:
   sd a0, 0(t0)
   la t0, rt_boot_dtb
   sd a1, 0(t0)
+  fence rw, rw
+  la t0, rt_bss_ready
+  li t1, 1
+  sw t1, 0(t0)
   call main
   call rt_exit
+# Other harts wait until hart 0 has cleared .bss, then run rt_secondary(hartid)
+# (by default: park). A program that uses more harts defines rt_secondary.
+secondary:
+  la t0, rt_bss_ready
+3:lw t1, 0(t0)
+  beqz t1, 3b
+  fence rw, rw
+  call rt_secondary
 park:
   wfi
   j park
+
+  .weak rt_secondary
+rt_secondary:
+  j park
+
+  .data
+  .balign 4
+  .globl rt_bss_ready
+rt_bss_ready: .word 0
+  .text
 
 # Trap entries. Each swaps sp with its xscratch (which holds the trap stack top),
 # saves x1..x31 and the interrupted sp in a 32-slot frame (slot i = xi), calls the C
@@ -174,9 +205,13 @@ rt_lower_return:
 # returns `value` from the rt_enter_mode call that is in progress.
   .globl rt_resume
 rt_resume:
+  csrr t2, mhartid
+  slli t2, t2, 12
   la t1, __mtrap_stack_top
+  sub t1, t1, t2
   csrw mscratch, t1
   la t1, __strap_stack_top
+  sub t1, t1, t2
   csrw sscratch, t1
   la t0, rt_enter_ctx
   ld ra, 0(t0)

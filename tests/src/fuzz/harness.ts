@@ -11,7 +11,7 @@ import { runQemu, type GuestRun } from '../qemu.js';
 import { runTsvisor } from '../tsvisor.js';
 import { generate, type FuzzOptions } from './gen.js';
 
-export const FUZZ_ARCH = 'rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs';
+export const FUZZ_ARCH = 'rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs_zihintpause';
 
 export interface BuiltFuzz {
   seed: number;
