@@ -179,7 +179,14 @@ for (const [sfx, f] of [['s', F32], ['d', F64]]) {
     OPS.push({ name: `fcvt.${sfx}.${i}`, rm: !(sfx === 'd' && w === 32), gen: () => [genInt(w), 0n, 0n] });
   }
 }
-OPS.push({ name: 'fcvt.s.d', rm: true, gen: () => [genFloat(F64), 0n, 0n] });
+/** A binary64 at, or one binary64 ulp beside, the midpoint between two binary32 values (normal, subnormal or huge). */
+function f32Midpoint() {
+  const e = pick([F32.bias - 20 + int(41), 1 + int(4), 0, 250 + int(4)]);
+  const single = pack(F32, int(2), e, bits(23));
+  const mid = (bitsFloat(F32, single) + bitsFloat(F32, single + 1n)) / 2; // exact in binary64
+  return floatBits(F64, mid) + BigInt(int(3) - 1);
+}
+OPS.push({ name: 'fcvt.s.d', rm: true, gen: () => [rnd() < 0.4 ? f32Midpoint() : genFloat(F64), 0n, 0n] });
 OPS.push({ name: 'fcvt.d.s', rm: false, gen: () => [genFloat(F32), 0n, 0n] });
 
 // Operands that once exposed a bug, always included (under every rounding mode).
