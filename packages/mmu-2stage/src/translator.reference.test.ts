@@ -26,7 +26,14 @@ const mapArb = fc.record({
 });
 /** One random mapping per VA of VAS (in random order, so later ones may overwrite tables of earlier ones). */
 const everyVa = fc.tuple(...VAS.map((va) => mapArb.map((m) => ({ ...m, va })))).chain((ms) => fc.shuffledSubarray(ms, { minLength: ms.length }));
-const corruptArb = fc.record({ table: fc.constantFrom(S_ROOT, G_ROOT, VS_ROOT), slot: fc.integer({ min: 0, max: 4095 }), value: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) });
+const corruptArb = fc.record({
+  table: fc.constantFrom(S_ROOT, G_ROOT, VS_ROOT, S_ROOT + 0x1000, G_ROOT + 0x4000, VS_ROOT + 0x1000),
+  slot: fc.oneof(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 4095 })),
+  value: fc.oneof(
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+    fc.record({ t: fc.constantFrom(...TARGETS), f: fc.constantFrom(0xcf, 0xdf, 0xd1, 0x01, 0x5f) }).map(({ t, f }) => (BigInt(t / 4096) << 10n) | BigInt(f)),
+  ),
+});
 
 const cfgArb = fc.record({
   satpMode: fc.constantFrom(8, 9, 10),
@@ -45,6 +52,8 @@ const stepArb = fc.record({
   hlvx: fc.boolean(),
   mstatus: fc.constantFrom(0n, 1n << 18n, 1n << 19n, 3n << 18n),
   vsstatus: fc.constantFrom(0n, 1n << 18n, 1n << 19n, 3n << 18n),
+  /** Sometimes rewrite a PTE, then fence everything (SFENCE.VMA, HFENCE.VVMA, HFENCE.GVMA). */
+  rewrite: fc.option(corruptArb, { freq: 5 }),
 });
 
 function build(ram: SparseRam, c: { satpMode: number; vsatpMode: number; hgatpMode: number }, s: Map[], vs: Map[], g: Map[], corrupt: Corrupt[]): void {
@@ -91,6 +100,12 @@ describe('Translator against the reference model (property)', () => {
           };
           tr.configure(cfg);
           for (const st of steps) {
+            if (st.rewrite) {
+              for (const ram of [ramA, ramB]) ram.write64(st.rewrite.table + st.rewrite.slot * 8, st.rewrite.value);
+              tr.sfenceVma();
+              tr.hfenceVvma();
+              tr.hfenceGvma();
+            }
             cfg.mstatus = st.mstatus;
             cfg.vsstatus = st.vsstatus;
             tr.configure({ mstatus: st.mstatus, vsstatus: st.vsstatus });
