@@ -287,3 +287,25 @@ describe('tryTranslate', () => {
     expect(tr.faultCause).toBe(CAUSE_LOAD_ACCESS);
   });
 });
+
+describe('reserved encodings in pointer PTEs', () => {
+  it('N or PBMT on a non-leaf PTE is a page fault even when the extensions are enabled', () => {
+    for (const hiBits of [1n << 9n, 1n << 7n]) {
+      const ram = new SparseRam();
+      const pt = new PageTableBuilder(ram, 'single', 8, ROOT);
+      pt.map(0x1000n, 0x9000_0000, RWX | LEAF);
+      ram.write64(ROOT, ram.read64(ROOT) | (hiBits << 54n));
+      const tr = new Translator({ memory: ram });
+      tr.configure({ satp: satp(8, ROOT), menvcfg: MENVCFG_PBMTE });
+      const r = tr.translateVa(0x1000n, { ...S, access: 'load' });
+      expect(r.ok ? 0 : r.fault.cause).toBe(CAUSE_LOAD_PAGE_FAULT);
+    }
+  });
+
+  it('Svpbmt not implemented: PBMT bits are reserved whatever menvcfg says', () => {
+    const { pt, tr } = setup(8, { svpbmt: false });
+    tr.configure({ menvcfg: MENVCFG_PBMTE });
+    pt.setRaw(0x1000n, 0, pte(0x90000, RWX | LEAF, 1n << 7n));
+    expect(tr.translateVa(0x1000n, { ...S, access: 'load' }).ok).toBe(false);
+  });
+});

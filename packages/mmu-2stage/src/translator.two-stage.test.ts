@@ -243,3 +243,44 @@ describe('page sizes across the two stages', () => {
     expect(tr.translateVa(0x70_9010n, { ...VU, access: 'load' })).toEqual({ ok: true, pa: 0x9000_9010 });
   });
 });
+
+describe('more per-rule cases', () => {
+  it('Svpbmt at each stage: henvcfg.PBMTE for the VS-stage, menvcfg.PBMTE for the G-stage', () => {
+    const { g, vs, tr } = setup();
+    vs.setRaw(0x1000n, 0, (0x1_0000n / 4096n << 10n) | BigInt(RWX | LEAF | 1) | (1n << 61n)); // VS leaf PBMT=NC
+    g.setRaw(0x1_0000n, 0, (0x9000_0000n / 4096n << 10n) | BigInt(URWX | LEAF | 1) | (2n << 61n)); // G leaf PBMT=IO
+    expect(cause(tr.translateVa(0x1000n, { ...VS, access: 'load' }))).toBe(CAUSE_LOAD_PAGE_FAULT);
+    tr.configure({ henvcfg: 1n << 62n });
+    expect(cause(tr.translateVa(0x1000n, { ...VS, access: 'load' }))).toBe(CAUSE_LOAD_GUEST_PAGE_FAULT);
+    tr.configure({ menvcfg: 1n << 62n });
+    expect(tr.translateVa(0x1000n, { ...VS, access: 'load' })).toEqual({ ok: true, pa: 0x9000_0000 });
+  });
+
+  it('non-canonical guest VAs are VS-stage page faults, not guest-page faults', () => {
+    const { tr } = setup();
+    const r = tr.translateVa(1n << 40n, { ...VU, access: 'store' });
+    expect(r.ok ? 0 : r.fault).toMatchObject({ cause: 15, gpa: undefined, guestStage: false });
+  });
+
+  it('a G-stage table read the checker refuses is an access fault of the original type, at the G-stage', () => {
+    const ram = new SparseRam();
+    const g = new PageTableBuilder(ram, 'g', 8, G_ROOT);
+    g.map(0x5000n, 0x9000_0000, URWX | LEAF);
+    const tr = new Translator({ memory: ram, checkPhys: (pa) => pa < G_ROOT || pa >= G_ROOT + 0x4000 });
+    tr.configure({ hgatp: atp(8, G_ROOT, 1), vsatp: 0n });
+    const r = tr.translateVa(0x5000n, { ...VS, access: 'fetch' });
+    expect(r.ok ? 0 : r.fault).toMatchObject({ cause: 1, gpa: undefined, htval: 0n, tinst: 0, guestStage: true });
+  });
+
+  it('a VS table read the checker refuses is an access fault of the original type', () => {
+    const ram = new SparseRam();
+    const g = new PageTableBuilder(ram, 'g', 8, G_ROOT);
+    const vs = new PageTableBuilder(ram, 'single', 8, VS_ROOT);
+    g.map(BigInt(VS_ROOT), 0xa000_0000, URWX | LEAF); // the VS root lives at PA 0xa0000000
+    vs.map(0x1000n, 0x1_0000, RWX | LEAF);
+    const tr = new Translator({ memory: ram, checkPhys: (pa) => pa < 0xa000_0000 });
+    tr.configure({ hgatp: atp(8, G_ROOT, 1), vsatp: atp(8, VS_ROOT) });
+    const r = tr.translateVa(0x1000n, { ...VS, access: 'store' });
+    expect(r.ok ? 0 : r.fault.cause).toBe(7);
+  });
+});
