@@ -67,7 +67,7 @@ export interface VirtMachineOptions {
   /** Host wall time in ns for the RTC (default Date.now()). */
   hostTimeNs?: () => bigint;
   virtio?: VirtioSlotDevice[];
-  /** Instructions per hart per slice (default 20000). */
+  /** Instructions per hart per slice (default 50000). */
   sliceInstructions?: number;
   /**
    * 'mrom' (default): harts start at QEMU's reset stub at 0x1000. 'direct': pc, a0, a1, a2
@@ -184,7 +184,7 @@ export class VirtMachine {
     if (!Number.isInteger(nharts) || nharts < 1 || nharts > 64) {
       throw new VirtMachineError(`--smp ${nharts}: the virt machine takes 1 to 64 harts`);
     }
-    this.slice = options.sliceInstructions ?? 20_000;
+    this.slice = options.sliceInstructions ?? 50_000;
     this.output = options.output;
     this.memory = new PhysicalMemory({ ramBase: VIRT_DRAM_BASE, ramSize });
     const c = options.clock ?? 'host';
