@@ -175,4 +175,30 @@ describe('F/D instruction rows', () => {
     expect(copy.getF(1)).toBe(boxS(0x3f800000));
     expect(copy.getCsr(0x003)).toBe(BigInt((RUP << 5) | 0x01));
   });
+
+  it('read every improperly boxed binary32 operand as the canonical NaN', () => {
+    // D extension, "NaN Boxing of Narrower Values": an operand whose upper 32 bits are not
+    // all ones is treated as the canonical NaN by every single-precision operation (the
+    // moves FMV.X.W and FSW, which transfer bits, are the exceptions).
+    const singles = [...F_ROWS, ...D_ROWS].filter(
+      (r) => (r.name.endsWith('.s') || r.name === 'fcvt.d.s') && r.name !== 'fmv.x.w' && /[STR]/.test(r.fmt) && !r.fmt.includes('q(s)'),
+    );
+    expect(singles.length).toBeGreaterThan(20);
+    const run = (row: (typeof singles)[number], operand: bigint): [bigint, bigint, bigint] => {
+      let w = row.match | (10 << 7) | (1 << 15);
+      if ((row.mask & (31 << 20)) === 0) w |= 2 << 20;
+      if ((row.mask & (31 << 27)) === 0) w |= 3 << 27;
+      if ((row.mask & 0x7000) === 0) w |= RNE << 12;
+      const hart = setup([w >>> 0]);
+      for (const f of [1, 2, 3]) hart.setF(f, operand);
+      hart.setCsr(0x001, 0n);
+      hart.run(1);
+      return [hart.getF(10), hart.getX(10), hart.getCsr(0x001)!];
+    };
+    for (const row of singles) {
+      for (const unboxed of [0x000000003f800000n, 0xfffffffe7f800001n, 0x7fc00000n]) {
+        expect(run(row, unboxed), `${row.name} ${unboxed.toString(16)}`).toEqual(run(row, boxS(0x7fc00000)));
+      }
+    }
+  });
 });
