@@ -123,7 +123,10 @@ export function coreCsrs(h: Hart): CsrRow[] {
   for (let n = 3; n < 32; n++) {
     rows.push({ addr: 0xc00 + n, name: `hpmcounter${n}`, check: (hh, _w, insn) => hh.hooks.counterAccess(hh, n, insn), read() { R.hi = 0; return 0; } });
     rows.push(constCsr(0xb00 + n, `mhpmcounter${n}`, 0, 0, true));
-    rows.push(constCsr(0x320 + n, `mhpmevent${n}`, 0, 0, true));
+    // mhpmevent: WARL; like QEMU 7.2 we keep what is written (no event counts).
+    rows.push({ addr: 0x320 + n, name: `mhpmevent${n}`,
+      read(hh) { R.hi = hh.mhpmevent[2 * n + 1]; return hh.mhpmevent[2 * n]; },
+      write(hh, lo, hi) { hh.mhpmevent[2 * n] = lo; hh.mhpmevent[2 * n + 1] = hi; } });
   }
   rows.push(
     { addr: 0xb00, name: 'mcycle', read: (hh) => counterRead(hh, 'cycle'),
@@ -193,8 +196,9 @@ export function coreCsrs(h: Hart): CsrRow[] {
     constCsr(0x301, 'misa', h.misa, 0x80000000 | 0, true),
     { addr: 0x302, name: 'medeleg',
       read(hh) { R.hi = 0; return hh.medeleg; },
-      // Delegable: 0-9, 12, 13, 15 (medeleg[11], ecall from M, is read-only zero). H widens this by wrapping.
-      write(hh, lo) { hh.medeleg = lo & 0xb3ff; } },
+      // Delegable: 0-9, 11, 12, 13, 15 (bit 11 is writable as in QEMU 7.2; an M-mode ecall never
+      // delegates anyway, priv spec 3.1.8). H widens this by wrapping (10, 20-23).
+      write(hh, lo) { hh.medeleg = lo & 0xbbff; } },
     { addr: 0x303, name: 'mideleg',
       read(hh) { R.hi = 0; return hh.mideleg; },
       write(hh, lo) { hh.mideleg = lo & 0x222; hh.interruptsChanged(); } },

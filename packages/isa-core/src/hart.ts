@@ -67,6 +67,7 @@ export interface HartState {
   /** Plain 64-bit CSR storage slots by name (csr.ts CSR_SLOTS). */
   csr: Record<string, string>;
   pmpcfg: number[];
+  mhpmevent: string[];
   pmpaddr: string[];
   instret: string;
   cycleAdj: string;
@@ -155,6 +156,8 @@ export class Hart {
   /** Plain 64-bit CSR storage: lo at csr[2k], hi at csr[2k+1] (slot numbers in csr.ts). */
   readonly csr = new Int32Array(64);
   readonly pmpcfg = new Uint8Array(64);
+  /** mhpmevent3-31 (index 2n, 2n+1). */
+  readonly mhpmevent = new Int32Array(64);
   /** pmpaddr0-63 as lo/hi halves (54 bits used). */
   readonly pmpaddr = new Int32Array(128);
 
@@ -290,6 +293,7 @@ export class Hart {
     this.csr[2 * CSR_SLOTS.stimecmp + 1] = -1;
     this.pmpcfg.fill(0);
     this.pmpaddr.fill(0);
+    this.mhpmevent.fill(0);
     this.fflags = 0;
     this.frm = 0;
     this.reservation = -1;
@@ -800,6 +804,7 @@ export class Hart {
       mipLines: this.mipLines,
       csr,
       pmpcfg: [...this.pmpcfg],
+      mhpmevent: Array.from({ length: 32 }, (_, i) => hex(this.mhpmevent[2 * i], this.mhpmevent[2 * i + 1])),
       pmpaddr: Array.from({ length: 64 }, (_, i) => hex(this.pmpaddr[2 * i], this.pmpaddr[2 * i + 1])),
       instret: '0x' + BigInt(this.instret).toString(16),
       reservationSize: this.reservationSize,
@@ -842,6 +847,10 @@ export class Hart {
       }
     }
     state.pmpcfg.forEach((v, i) => (h.pmpcfg[i] = v));
+    state.mhpmevent.forEach((v, i) => {
+      h.mhpmevent[2 * i] = lo64(b(v));
+      h.mhpmevent[2 * i + 1] = hi64(b(v));
+    });
     state.pmpaddr.forEach((v, i) => {
       h.pmpaddr[2 * i] = lo64(b(v));
       h.pmpaddr[2 * i + 1] = hi64(b(v));

@@ -181,8 +181,8 @@ export const I_ROWS: InsnRow[] = [
     // priv spec 3.3.1: cause 8 (U/VU), 9 (HS/S), 10 (VS), 11 (M).
     exec(h) { h.raise(h.virt && h.priv === PRV_S ? 10 : 8 + h.priv); } },
   { name: 'ebreak', ext: 'i', fmt: '', match: 0x00100073, mask: -1,
-    // tval: QEMU 7.2 writes the breakpoint's pc; the spec allows pc or 0.
-    exec(h) { h.raise(CAUSE_BREAKPOINT, h.pc, h.pch); } },
+    // tval: the spec allows 0 or the pc; QEMU 7.2 writes 0, and so do we.
+    exec(h) { h.raise(CAUSE_BREAKPOINT, 0, 0); } },
   { name: 'sret', ext: 'i', fmt: '', match: 0x10200073, mask: -1, exec(h, i) { h.hooks.sret(h, i); } },
   { name: 'mret', ext: 'i', fmt: '', match: 0x30200073, mask: -1, exec(h, i) { h.hooks.mret(h, i); } },
   { name: 'wfi', ext: 'i', fmt: '', match: 0x10500073, mask: -1,
