@@ -31,6 +31,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
+      if (e.code === 'commander.help') {
+        // `tsvisor` without a command: the usage, on stderr.
+        io.error(program.helpInformation().trimEnd());
+        return 1;
+      }
       io.error(`tsvisor: ${e.message.replace(/^error: /, '')}`);
       return 1;
     }
