@@ -1,6 +1,7 @@
 /** The tsvisor command line, callable in-process: returns the exit status instead of exiting. */
 import { Command, CommanderError } from 'commander';
 import { machineCommand, runMachineCommand, type MachineCliOptions } from './commands/machine.js';
+import { runCommand, runRunCommand, type RunCliOptions } from './commands/run.js';
 import { CliError } from './errors.js';
 
 export interface CliIo {
@@ -23,6 +24,14 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       .configureOutput({ writeErr: () => {} })
       .action(async (opts: MachineCliOptions) => {
         status = await runMachineCommand(opts);
+      }),
+  );
+  program.addCommand(
+    runCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => {} })
+      .action(async (opts: RunCliOptions) => {
+        status = await runRunCommand(opts);
       }),
   );
   try {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { virtioSlot, type VirtioSlotDevice } from '@tsvisor/board-virt';
-import { NetworkSwitch, SnapshotBackend, Virtio9p, VirtioBalloon, VirtioBlk, VirtioNet, VirtioRng, VirtioVsock, type NetBackend } from '@tsvisor/virtio';
+import { NetworkSwitch, SnapshotBackend, Virtio9p, VirtioBalloon, VirtioBlk, VirtioNet, VirtioRng, VirtioVsock, type NetBackend, type VirtioDevice } from '@tsvisor/virtio';
 import { FileBlockBackend } from './adapters/block-file.js';
 import { HostFolderFs } from './adapters/host-fs.js';
 import { SocketNetBackend } from './adapters/net-socket.js';
@@ -50,14 +50,20 @@ async function netBackend(spec: string): Promise<NetBackend> {
   }
 }
 
-/** Builds the virtio slot devices the options ask for, in kvmtool's order. */
+/** Builds the virtio slot devices the options ask for, for the virt board. */
 export async function virtioDevices(o: VirtioCliOptions): Promise<VirtioSlotDevice[]> {
   const transport = o.virtioTransport ?? 'mmio';
   if (transport !== 'mmio' && transport !== 'mmio-legacy') {
     throw new CliError(`--virtio-transport ${transport}: only mmio and mmio-legacy exist here`);
   }
-  const slotOpts = { legacy: transport === 'mmio-legacy' };
-  const out: VirtioSlotDevice[] = [];
+  const devices = await virtioDeviceList(o);
+  if (devices.length > 8) throw new CliError(`too many virtio devices (${devices.length}): the virt board has 8 virtio-mmio slots`);
+  return devices.map((d) => virtioSlot(d, { legacy: transport === 'mmio-legacy' }));
+}
+
+/** The virtio devices the options ask for, in kvmtool's order (disks, 9p, network, rng, balloon, vsock). */
+export async function virtioDeviceList(o: VirtioCliOptions): Promise<VirtioDevice[]> {
+  const out: VirtioDevice[] = [];
   for (const spec of o.disk ?? []) {
     const [path, ...flags] = spec.split(',');
     if (!path || !existsSync(path)) throw new CliError(`--disk ${spec}: no such file '${path ?? ''}'`);
@@ -66,25 +72,24 @@ export async function virtioDevices(o: VirtioCliOptions): Promise<VirtioSlotDevi
     const readOnly = flags.includes('ro');
     const file = new FileBlockBackend(path, readOnly || snapshot);
     if (file.size % 512 !== 0) throw new CliError(`--disk ${spec}: size ${file.size} is not a multiple of 512 bytes`);
-    out.push(virtioSlot(new VirtioBlk(snapshot ? new SnapshotBackend(file) : file, { readOnly, serial: `tsvisor-disk${out.length}` }), slotOpts));
+    out.push(new VirtioBlk(snapshot ? new SnapshotBackend(file) : file, { readOnly, serial: `tsvisor-disk${out.length}` }));
   }
   for (const spec of o.p9 ?? []) {
     const [dir, tag, ...flags] = spec.split(',');
     if (!dir || !tag) throw new CliError(`--9p ${spec}: expected DIR,TAG[,ro]`);
     if (!existsSync(dir)) throw new CliError(`--9p ${spec}: no such folder '${dir}'`);
-    out.push(virtioSlot(new Virtio9p(new HostFolderFs(dir, flags.includes('ro')), tag), slotOpts));
+    out.push(new Virtio9p(new HostFolderFs(dir, flags.includes('ro')), tag));
   }
   for (const [i, spec] of (o.network ?? []).entries()) {
-    out.push(virtioSlot(new VirtioNet(await netBackend(spec), mac(i)), slotOpts));
+    out.push(new VirtioNet(await netBackend(spec), mac(i)));
   }
-  if (o.rng) out.push(virtioSlot(new VirtioRng(), slotOpts));
-  if (o.balloon) out.push(virtioSlot(new VirtioBalloon(), slotOpts));
+  if (o.rng) out.push(new VirtioRng());
+  if (o.balloon) out.push(new VirtioBalloon());
   if (o.vsock !== undefined) {
     const cid = Number(o.vsock);
     if (!Number.isInteger(cid) || cid < 3) throw new CliError(`--vsock ${o.vsock}: a guest CID is a whole number of at least 3`);
-    out.push(virtioSlot(new VirtioVsock(cid), slotOpts));
+    out.push(new VirtioVsock(cid));
   }
-  if (out.length > 8) throw new CliError(`too many virtio devices (${out.length}): the virt board has 8 virtio-mmio slots`);
   return out;
 }
 

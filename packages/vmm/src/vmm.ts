@@ -93,7 +93,8 @@ export class Vmm {
     this.clock = options.clock ?? new HostClock();
     try {
       this.vm = new Kvm().createVm({
-        hostMemoryBytes: memory,
+        // Guest RAM plus room for what kvm-api keeps for itself (G-stage page tables).
+        hostMemoryBytes: memory + 8 * 2 ** 20,
         clock: this.clock,
         ...(options.sbiVersion ? { sbiVersion: options.sbiVersion } : {}),
         ...(options.hostIsa ? { isa: options.hostIsa } : {}),
@@ -102,8 +103,13 @@ export class Vmm {
       if (e instanceof KvmError) throw new VmmError(e.message);
       throw e;
     }
-    this.ram = this.vm.allocateUserMemory(memory);
-    this.vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(KVMTOOL_RAM_BASE), memorySize: BigInt(memory), userspace: this.ram });
+    try {
+      this.ram = this.vm.allocateUserMemory(memory);
+      this.vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(KVMTOOL_RAM_BASE), memorySize: BigInt(memory), userspace: this.ram });
+    } catch (e) {
+      if (e instanceof KvmError) throw new VmmError(`guest memory: ${e.message}`);
+      throw e;
+    }
 
     // The userspace irqchip: one supervisor context per vCPU, driving KVM_INTERRUPT.
     for (let i = 0; i < cpus; i++) this.vcpus.push(this.vm.createVcpu(i));
