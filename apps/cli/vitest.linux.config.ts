@@ -1,5 +1,8 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared';
+import { defineConfig } from 'vitest/config';
 
 /** The slow full-system suite (Linux boots): `pnpm --filter @tsvisor/cli test:linux`. */
-export default mergeConfig(shared, defineConfig({ test: { include: ['linux-boot/**/*.test.ts'], testTimeout: 1_800_000 } }));
+export default defineConfig({
+  resolve: { conditions: ['@tsvisor/source'] },
+  ssr: { resolve: { conditions: ['@tsvisor/source'] } },
+  test: { include: ['linux-boot/**/*.test.ts'], testTimeout: 1_800_000 },
+});
