@@ -509,7 +509,11 @@ export class Translator {
    * every access is checked as U-mode, HS-level MXR applies, G is ignored.
    * Output in gPpn/gFlags/gShift. Returns OK, GUEST_PAGE_FAULT or ACCESS_FAULT.
    */
-  private gTranslate(gppn: number, access: AccessType, hlvx: boolean, useTlb: boolean): number {
+  private gTranslate(gppn: number, access: AccessType, hlvx: boolean, useTlb: boolean, implicit = false): number {
+    // HS-level MXR makes execute-only pages readable for explicit loads only (H extension,
+    // "Hypervisor Virtual-Machine Load and Store Instructions" and "Two-Stage Address
+    // Translation"): the implicit read of a VS PTE needs R at the G-stage.
+    const mxr = implicit ? false : this.mMxr;
     const mode = this.hgatpMode;
     if (mode === undefined) {
       if (gppn >= PPN_PA_LIMIT) return ACCESS_FAULT;
@@ -529,7 +533,7 @@ export class Translator {
       const i = (gpaLo >>> 12) & t.mask;
       if (t.tagLo[i] === gpaLo && t.tagHi[i] === gpaHi && t.key[i] === this.gKey) {
         const f = t.flags[i];
-        const r = stagePerm(access, PRV_U, false, this.mMxr, hlvx);
+        const r = stagePerm(access, PRV_U, false, mxr, hlvx);
         if ((f & (r & 0xffff)) === r >>> 16) {
           this.gPpn = t.pa[i] / 4096;
           this.gFlags = f;
@@ -538,7 +542,7 @@ export class Translator {
         }
       }
     }
-    const st = this.walk(gppn, mode, this.hgatpPpn, STAGE_G, access, PRV_U, hlvx, false, this.mMxr, this.mPbmte, this.mAdue);
+    const st = this.walk(gppn, mode, this.hgatpPpn, STAGE_G, access, PRV_U, hlvx, false, mxr, this.mPbmte, this.mAdue);
     if (st === PAGE_FAULT) return GUEST_PAGE_FAULT;
     if (st !== OK) return st;
     if (this.wPpn >= PPN_PA_LIMIT) return ACCESS_FAULT;
@@ -580,7 +584,7 @@ export class Translator {
       // Step 2: locate the PTE (through the G-stage for VS-stage tables).
       let ptePage = a;
       if (stage === STAGE_VS) {
-        const g = this.gTranslate(a, ACCESS_LOAD, false, this.traceSteps === null);
+        const g = this.gTranslate(a, ACCESS_LOAD, false, this.traceSteps === null, true);
         if (g !== OK) return this.vsPteFault(g, a, off, false, i);
         ptePage = this.gPpn;
       } else if (a >= PPN_PA_LIMIT) {
@@ -650,7 +654,7 @@ export class Translator {
           let wpa = pa;
           if (stage === STAGE_VS) {
             // The A/D write of a VS PTE is an implicit store at the G-stage.
-            const g = this.gTranslate(a, ACCESS_STORE, false, this.traceSteps === null);
+            const g = this.gTranslate(a, ACCESS_STORE, false, this.traceSteps === null, true);
             if (g !== OK) return this.vsPteFault(g, a, off, true, i);
             wpa = this.gPpn * 4096 + off;
           }

@@ -284,3 +284,15 @@ describe('more per-rule cases', () => {
     expect(r.ok ? 0 : r.fault.cause).toBe(7);
   });
 });
+
+describe('MXR and implicit accesses', () => {
+  it('HS-level MXR does not make an execute-only G-stage page readable for VS PTE reads', () => {
+    const { g, vs, tr } = setup();
+    vs.map(0x1000n, 0x1_0000, RWX | LEAF);
+    g.map(0x1_0000n, 0x9000_0000, URWX | LEAF);
+    g.map(BigInt(VS_ROOT), VS_ROOT, PTE_X | PTE_U | LEAF); // the VS root table page: execute-only at the G-stage
+    tr.configure({ mstatus: 1n << 19n });
+    const r = tr.translateVa(0x1000n, { ...VS, access: 'load' });
+    expect(r.ok ? 0 : r.fault).toMatchObject({ cause: CAUSE_LOAD_GUEST_PAGE_FAULT, gpa: BigInt(VS_ROOT), tinst: TINST_PSEUDO_PTE_READ_RV64 });
+  });
+});

@@ -108,6 +108,7 @@ function checkCanonical(va: bigint, width: number): void {
 
 /** G-stage: page faults become guest-page faults reporting `gpa` (and `tinst` for PTE accesses). */
 function gStage(mem: PteMemory, c: RefConfig, gpa: bigint, access: 0 | 1 | 2, hlvx: boolean, tinst: number): bigint {
+  const implicit = tinst !== 0; // a VS PTE access: MXR applies to explicit loads only
   const mode = Number(c.hgatp >> 60n);
   if (![8, 9, 10].includes(mode)) {
     if (gpa >= LIMIT) throw new RefFault('access');
@@ -118,7 +119,7 @@ function gStage(mem: PteMemory, c: RefConfig, gpa: bigint, access: 0 | 1 | 2, hl
   if (gpa >> BigInt(width) !== 0n) throw new RefFault('guest', gpa, tinst);
   try {
     const root = (bits(c.hgatp, 0, 44) & ~3n) << 12n;
-    const pa = walk(mem, c, root, gpa, { levels, widen: 2, stage: 'g', access, priv: 0, sum: false, mxr: bit(c.mstatus, 19), hlvx, pbmte: bit(c.menvcfg, 62), adue: bit(c.menvcfg, 61) });
+    const pa = walk(mem, c, root, gpa, { levels, widen: 2, stage: 'g', access, priv: 0, sum: false, mxr: !implicit && bit(c.mstatus, 19), hlvx, pbmte: bit(c.menvcfg, 62), adue: bit(c.menvcfg, 61) });
     if (pa >= LIMIT) throw new RefFault('access');
     return pa;
   } catch (e) {
