@@ -9,13 +9,18 @@
  * use the current privilege. HLV/HLVX/HSV pass priv = hstatus.SPVP and virt = true,
  * ignoring MPRV. M-mode (priv 3, virt false) is never translated.
  */
+/** Instruction fetch (faults 1/12/20). */
 export const ACCESS_FETCH = 0;
+/** Load, LR, HLV/HLVX (faults 5/13/21). */
 export const ACCESS_LOAD = 1;
+/** Store, SC, AMO, HSV (faults 7/15/23). */
 export const ACCESS_STORE = 2;
 /** 0 fetch, 1 load (or HLVX with OP_HLVX), 2 store/AMO. */
 export type AccessType = 0 | 1 | 2;
 
+/** Bits 1:0 of an op: the access type. */
 export const OP_ACCESS_MASK = 3;
+/** Bits 3:2 of an op: the effective privilege (0 U, 1 S, 3 M). */
 export const OP_PRIV_SHIFT = 2;
 /** V=1: two-stage translation (VS-stage via vsatp, then G-stage via hgatp). */
 export const OP_VIRT = 16;
@@ -25,6 +30,7 @@ export const OP_HLVX = 32;
 export const OP_COUNT = 64;
 
 export type AccessName = 'fetch' | 'load' | 'store';
+/** Access type numbers by name. */
 export const ACCESS_BY_NAME: Readonly<Record<AccessName, AccessType>> = { fetch: ACCESS_FETCH, load: ACCESS_LOAD, store: ACCESS_STORE };
 
 /** Options of an operation: effective privilege (0 U, 1 S, 3 M), V, and the HLVX flag. */

@@ -57,6 +57,7 @@ export function contextKey(virt: boolean, vmid: number, asid: number, bareVs: bo
   // asid + 1 in 0..65536 (17 bits), vmid 14 bits, virt and bareVs one bit each: 33 bits, exact in a double.
   return (asid + 1) + (vmid & 0x3fff) * 0x20000 + (virt ? 2 ** 31 : 0) + (bareVs ? 2 ** 32 : 0);
 }
+/** The ASID stored in (and used in the context key of) entries from global mappings (priv spec: PTE G bit). */
 export const GLOBAL_ASID = -1;
 
 function sameAbove(lo1: number, hi1: number, lo2: number, hi2: number, shift: number): boolean {
