@@ -164,6 +164,29 @@ const EMITTERS: [number, Emit][] = [
   [1, (r, o) => { o.push(`csrwi frm, ${r.int(5)}`); }],
   [1, (r, o) => { o.push(`csrr ${r.pick(X)}, ${r.pick(['mhartid', 'mscratch', 'sscratch', 'fcsr'])}`); }],
   [1, (r, o) => { o.push(r.pick(['fence', 'fence rw, rw', 'fence.tso', 'fence.i', 'pause', 'sfence.vma', 'nop', 'c.nop'])); }],
+  // Raw encodings: random bits under a safe major opcode (ALU, upper immediates, FP, FMA),
+  // rd forced to x4..x31. This reaches reserved encodings (illegal instruction) as well as
+  // valid ones the mnemonic emitters above do not produce.
+  [3, (r, o) => {
+    const op = r.pick([0x33, 0x13, 0x3b, 0x1b, 0x37, 0x17, 0x53, 0x43, 0x47, 0x4b, 0x4f]);
+    const rand = r.int(2 ** 32);
+    const word = ((rand & ~0xfff) | (r.range(4, 31) << 7) | op) >>> 0;
+    o.push(`.word 0x${word.toString(16).padStart(8, '0')}`);
+  }],
+  // Raw compressed encodings: quadrant 1 ALU forms and quadrant 2 c.slli/c.mv/c.add only
+  // (no jumps, branches, loads or stores), rd forced to x4..x31.
+  [2, (r, o) => {
+    let h: number;
+    const rand = r.int(2 ** 16);
+    const rd = r.range(4, 31) << 7;
+    switch (r.int(5)) {
+      case 0: h = (rand & 0x107c) | rd | (r.pick([0, 1, 2]) << 13) | 1; break;       // c.addi / c.addiw / c.li
+      case 1: h = (rand & 0x1ffc) | (4 << 13) | 1; break;                              // c.srli/srai/andi/sub/xor/or/and/subw/addw (+ reserved)
+      case 2: h = (rand & 0x107c) | rd | 2; break;                                      // c.slli
+      default: h = (rand & 0x1000) | rd | (r.range(1, 31) << 2) | (4 << 13) | 2; break; // c.mv / c.add (rs2 != 0)
+    }
+    o.push(`.half 0x${h.toString(16).padStart(4, '0')}`);
+  }],
   // Deliberate traps.
   [2, (r, o) => {
     switch (r.int(8)) {
