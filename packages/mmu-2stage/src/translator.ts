@@ -523,7 +523,7 @@ export class Translator {
       return OK;
     }
     if (gppn >= pow2(mode.addrBits - 12)) {
-      this.traceNote('g', mode.levels - 1, `GPA wider than ${mode.addrBits} bits: guest-page fault`);
+      if (this.traceSteps !== null) this.traceNote('g', mode.levels - 1, `GPA wider than ${mode.addrBits} bits: guest-page fault`);
       return GUEST_PAGE_FAULT;
     }
     const gpaLo = ((gppn % P2_20) * 4096) | 0;
@@ -593,7 +593,7 @@ export class Translator {
       }
       const pa = ptePage * 4096 + off;
       if (!this.checkPhys(pa, 8, ACCESS_LOAD)) {
-        this.traceNote(STAGE_NAMES[stage], i, `PTE at ${pa.toString(16)} not accessible (PMP/PMA): access fault`);
+        if (this.traceSteps !== null) this.traceNote(STAGE_NAMES[stage], i, `PTE at 0x${pa.toString(16)} not accessible (PMP/PMA): access fault`);
         return ACCESS_FAULT;
       }
       let lo = this.memory.read32(pa) | 0;
@@ -630,7 +630,7 @@ export class Translator {
       else if (access === ACCESS_STORE) permitted = (lo & PTE_W) !== 0;
       else if (hlvx) permitted = (lo & PTE_X) !== 0;
       else permitted = (lo & PTE_R) !== 0 || (mxr && (lo & PTE_X) !== 0);
-      if (!permitted) return this.decide(step, `no ${hlvx ? 'execute (HLVX)' : ['execute', 'read', 'write'][access]} permission: page fault`, PAGE_FAULT);
+      if (!permitted) return this.decide(step, step ? `no ${hlvx ? 'execute (HLVX)' : ['execute', 'read', 'write'][access]} permission: page fault` : '', PAGE_FAULT);
       // Step 6: misaligned superpage.
       const span = pow2(bits * i);
       if (i > 0 && ppn % span !== 0) return this.decide(step, 'misaligned superpage: page fault', PAGE_FAULT);
@@ -648,7 +648,7 @@ export class Translator {
       const needA = (lo & PTE_A) === 0;
       const needD = access === ACCESS_STORE && (lo & PTE_D) === 0;
       if (needA || needD) {
-        if (!adue) return this.decide(step, `${needA ? 'A=0' : 'D=0 on a store'} with Svade (ADUE=0): page fault`, PAGE_FAULT);
+        if (!adue) return this.decide(step, needA ? 'A=0 with Svade (ADUE=0): page fault' : 'D=0 on a store with Svade (ADUE=0): page fault', PAGE_FAULT);
         const newLo = lo | PTE_A | (access === ACCESS_STORE ? PTE_D : 0);
         if (!this.readOnly) {
           let wpa = pa;
@@ -849,4 +849,3 @@ function canonical(hi: number, addrBits: number): boolean {
   return t === 0 || t === -1;
 }
 
-export { PRV_M, PRV_S, PRV_U };
