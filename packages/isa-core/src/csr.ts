@@ -43,6 +43,7 @@ export function writeMstatusLo(h: Hart, v: number, mask: number): void {
   if (((n & MSTATUS_MPP) >>> 11) === 2) n = (n & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
   h.mstatus = n;
   if (((old ^ n) & (MSTATUS_MPRV | MSTATUS_MPP)) !== 0) h.updateModes();
+  if (((old ^ n) & (MSTATUS_SUM | MSTATUS_MXR)) !== 0) h.mmu.setMstatus(n);
   if (((old ^ n) & (MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPRV | MSTATUS_MPP)) !== 0) h.flushTlb();
   if (((old ^ n) & (MSTATUS_MIE | MSTATUS_SIE)) !== 0) h.interruptsChanged();
 }
@@ -165,6 +166,7 @@ export function coreCsrs(h: Hart): CsrRow[] {
         if (mode !== 0 && !hh.satpModes.includes(mode)) return;
         hh.csr[2 * S.satp] = lo;
         hh.csr[2 * S.satp + 1] = hi;
+        hh.mmu.setSatp(lo, hi);
         hh.flushTlb();
       } },
   );
@@ -207,7 +209,13 @@ export function coreCsrs(h: Hart): CsrRow[] {
       write(hh, lo) { hh.mie = lo & 0xaaa; hh.interruptsChanged(); } },
     tvec(0x305, 'mtvec', S.mtvec),
     plainCsr(0x306, 'mcounteren', S.mcounteren, -1, 0),
-    plainCsr(0x30a, 'menvcfg', S.menvcfg, 1, has('sstc') ? 0x80000000 | 0 : 0),
+    { ...plainCsr(0x30a, 'menvcfg', S.menvcfg, 1, has('sstc') ? 0x80000000 | 0 : 0),
+      write(hh: Hart, lo: number, hi: number) {
+        hh.csr[2 * S.menvcfg] = lo & 1;
+        hh.csr[2 * S.menvcfg + 1] = hi & (hh.enabled.has('sstc') ? 0x80000000 | 0 : 0);
+        hh.mmu.setMenvcfg(hh.csr[2 * S.menvcfg], hh.csr[2 * S.menvcfg + 1]);
+        hh.hooks.poll(hh);
+      } },
     plainCsr(0x340, 'mscratch', S.mscratch),
     epc(0x341, 'mepc', S.mepc),
     plainCsr(0x342, 'mcause', S.mcause),

@@ -17,6 +17,7 @@ import {
 import { builtinRows } from './ext/index.js';
 import { coreCsrs, CSR_SLOTS } from './csr.js';
 import { basePrivHooks } from './priv.js';
+import { Translator } from '@tsvisor/mmu-2stage';
 
 /** Thrown (this one object, never allocated anew) by `Hart.raise` after trap entry. */
 export const TRAP: { readonly trap: true } = Object.freeze({ trap: true as const });
@@ -203,6 +204,12 @@ export class Hart {
   private readonly tlbBuf = new Float64Array(3 * TLB_SIZE);
   private readonly tlbPa = new Float64Array(3 * TLB_SIZE);
 
+  /**
+   * Single-stage (V=0) address translation: mmu-2stage's Translator behind the hart's own
+   * per-page front cache. Kept in sync by the satp/mstatus/menvcfg CSR rows (syncMmu).
+   */
+  readonly mmu: Translator;
+
   // ---- decode ----
   readonly decoder: Decoder;
   private readonly dcKey = new Int32Array(DC_SIZE);
@@ -262,6 +269,18 @@ export class Hart {
     this.decoder = new Decoder(rows);
     for (let i = 0; i < DC_SIZE; i++) this.dcFn.push(this.illegalFn);
 
+    this.mmu = new Translator({
+      memory: {
+        read32: (pa) => this.memory.load(pa, 4) | 0,
+        write32: (pa, v) => { this.memory.store(pa, 4, v); },
+      },
+      // Page tables must live in RAM (PTEs in MMIO would be an access fault, as on QEMU virt).
+      checkPhys: (pa, size) => this.memory.isRam(pa, size),
+      // QEMU 7.2 sets A/D in hardware; neither Svnapot nor Svpbmt is in our ISA list.
+      adUpdate: 'always',
+      svnapot: false,
+      svpbmt: false,
+    });
     for (const row of coreCsrs(this)) this.csrRows[row.addr] = row;
     let hooks: PrivHooks = basePrivHooks();
     for (const e of this.extensions) e.attach?.(this);
@@ -300,6 +319,8 @@ export class Hart {
     this.status = 'running';
     for (const e of this.extensions) e.reset?.(this);
     if (pc !== undefined) this.setPc(pc);
+    this.syncMmu();
+    this.mmu.flushAll();
     this.updateModes();
     this.flushTlb();
   }
@@ -562,7 +583,15 @@ export class Hart {
 
   // ------------------------------------------------------------------ memory access
 
-  /** Drop cached translations (satp/SUM/MXR writes, SFENCE.VMA, H: hgatp/vsatp). */
+  /** Push satp, mstatus and menvcfg into the translator (after CSR writes and restores). */
+  syncMmu(): void {
+    const S = CSR_SLOTS;
+    this.mmu.setSatp(this.csr[2 * S.satp], this.csr[2 * S.satp + 1]);
+    this.mmu.setMstatus(this.mstatus);
+    this.mmu.setMenvcfg(this.csr[2 * S.menvcfg], this.csr[2 * S.menvcfg + 1]);
+  }
+
+  /** Drop the hart's front translation cache (satp/SUM/MXR writes, SFENCE.VMA, H: hgatp/vsatp). */
   flushTlb(): void {
     this.tlbTagL.fill(1);
     this.st[ST_FPL] = 1;
@@ -860,6 +889,8 @@ export class Hart {
     h.reservation = state.reservation === null ? -1 : Number(b(state.reservation));
     h.reservationSize = state.reservationSize;
     for (const e of h.extensions) if (e.state && state.ext[e.name] !== undefined) e.state.restore(h, state.ext[e.name]);
+    h.syncMmu();
+    h.mmu.flushAll();
     h.updateModes();
     h.flushTlb();
     return h;

@@ -13,7 +13,7 @@ import {
   type AccessKind,
 } from './defs.js';
 import { CSR_SLOTS } from './csr.js';
-import { translateSv } from './translate.js';
+import { OP_PRIV_SHIFT, TRANSLATE_FAULT } from '@tsvisor/mmu-2stage';
 
 /** Interrupt priority (priv spec 3.1.9): MEI, MSI, MTI, SEI, SSI, STI, then LCOFI. */
 export const INTERRUPT_ORDER = [11, 3, 7, 9, 1, 5, 13] as const;
@@ -105,8 +105,14 @@ export function basePrivHooks(): PrivHooks {
       if (h.priv === PRV_U || (h.priv < PRV_M && (h.mstatus & MSTATUS_TW) !== 0)) h.illegal();
     },
 
-    sfenceVma(h) {
+    sfenceVma(h, insn) {
       if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0)) h.illegal();
+      // rs1 != x0: one address; rs2 != x0: one ASID (priv spec 4.2.1).
+      const rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+      h.mmu.sfenceVma({
+        addr: rs1 !== 0 ? h.getX(rs1) : undefined,
+        asid: rs2 !== 0 ? h.x[2 * rs2] & 0xffff : undefined,
+      });
       h.flushTlb();
     },
 
@@ -154,9 +160,12 @@ export function basePrivHooks(): PrivHooks {
     },
 
     translate(h, al, ah, access, mode) {
-      const satpMode = h.csr[2 * SLOT.satp + 1] >>> 28;
-      if ((mode & 3) === PRV_M || satpMode === 0) return h.bareAddress(al, ah, access);
-      return translateSv(h, al, ah, access, mode, satpMode);
+      // M-mode and satp=Bare: physical = virtual (an address at or above 2^53 is an access fault).
+      if ((mode & 3) === PRV_M || (h.csr[2 * SLOT.satp + 1] >>> 28) === 0) return h.bareAddress(al, ah, access);
+      const mmu = h.mmu;
+      const pa = mmu.translate(al, ah, access | ((mode & 3) << OP_PRIV_SHIFT));
+      if (pa !== TRANSLATE_FAULT) return pa;
+      return h.raise(mmu.faultCause, mmu.faultTvalLo, mmu.faultTvalHi);
     },
 
     poll(h) {
