@@ -99,7 +99,7 @@ describe('random page tables (property)', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 
@@ -116,7 +116,7 @@ describe('random page tables (property)', () => {
         expect(r.trace!.length).toBeLessThanOrEqual(6 * 6);
         for (const s of r.trace!) expect(s.decision).not.toBe('');
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

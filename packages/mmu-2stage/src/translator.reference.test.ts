@@ -127,7 +127,7 @@ describe('Translator against the reference model (property)', () => {
           expect(ramA.dump()).toEqual(ramB.dump());
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 });
