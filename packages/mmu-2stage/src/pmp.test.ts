@@ -121,3 +121,25 @@ describe('PMP', () => {
     expect(q.check(0x8000_1000, 4, ACCESS_STORE, M)).toBe(false);
   });
 });
+
+describe('PMP on page-table walks', () => {
+  it('a walk whose PTE the PMP hides from S-mode is an access fault; M-mode is still allowed there', async () => {
+    const { Translator } = await import('./index.js');
+    const { PageTableBuilder, SparseRam, LEAF, RWX } = await import('./test/index.js');
+    const ram = new SparseRam();
+    const pt = new PageTableBuilder(ram, 'single', 8, 0x8000_0000);
+    pt.map(0x1000n, 0x9000_0000, RWX | LEAF);
+    const p = new Pmp({ entries: 16 });
+    // Entry 0: the page tables (first 64 KiB at 0x80000000), no access for S/U. Entry 1: everything else, RWX.
+    p.writeAddr(0, napot(0x8000_0000, 0x1_0000));
+    p.writeAddr(1, (1n << 54n) - 1n);
+    p.writeCfg(0, cfgWord([NAPOT, NAPOT | R | W | X]));
+    const tr = new Translator({ memory: ram, checkPhys: (pa, size, access) => p.check(pa, size, access, S) });
+    tr.configure({ satp: (8n << 60n) | 0x80000n });
+    const r = tr.translateVa(0x1000n, { priv: 1, access: 'load' });
+    expect(r.ok ? 0 : r.fault.cause).toBe(5);
+    expect(p.check(0x8000_0000, 8, ACCESS_LOAD, M)).toBe(true);
+    p.writeCfg(0, cfgWord([NAPOT | R, NAPOT | R | W | X]));
+    expect(tr.translateVa(0x1000n, { priv: 1, access: 'load' })).toEqual({ ok: true, pa: 0x9000_0000 });
+  });
+});
