@@ -455,3 +455,18 @@ describe('state', () => {
     for (const n of [0x680, 0x240, 0x602, 0x600, 0x303]) expect(again.getCsr(n)).toBe(r.hart.getCsr(n));
   });
 });
+
+describe('CSR rows as data', () => {
+  it('every H/VS row states the version that introduced it and its WARL rule; modules differ by henvcfg', async () => {
+    const { hCsrRows, H_SPECS } = await import('./index.js');
+    expect(Object.keys(H_SPECS).sort()).toEqual(['0.6.1', '1.0']);
+    const r10 = hCsrRows(rig(H_1_0).hart, H_1_0);
+    const r061 = hCsrRows(rig(H_0_6_1).hart, H_0_6_1);
+    for (const row of [...r10, ...r061]) {
+      expect(row.since, row.name).toMatch(/^\d+\.\d+$/);
+      expect(row.warl.length, row.name).toBeGreaterThan(0);
+    }
+    const names = (rows: { name: string }[]): string[] => rows.map((x) => x.name).sort();
+    expect(names(r10).filter((n) => !names(r061).includes(n))).toEqual(['henvcfg']);
+  });
+});

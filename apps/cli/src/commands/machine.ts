@@ -3,7 +3,7 @@
  * (`-bios`, `-kernel`, `-initrd`, `-append`, `-m`, `-smp`, `-dtb`, `dumpdtb`).
  */
 import { createVirtMachine, VirtMachineError, type VirtMachine, type VirtMachineOptions } from '@tsvisor/board-virt';
-import { H_0_6_1, H_1_0, hypervisor } from '@tsvisor/csr-h-ext';
+import { H_SPECS, hypervisor } from '@tsvisor/csr-h-ext';
 import type { Extension } from '@tsvisor/isa-core';
 import { Command, Option } from 'commander';
 import { readImage, writeOutput } from '../adapters/files.js';
@@ -28,11 +28,11 @@ export interface MachineCliOptions extends VirtioCliOptions {
   clock: 'host' | 'instructions';
 }
 
-const H_VERSIONS = ['1.0', '0.6.1'];
+const H_VERSIONS = Object.keys(H_SPECS);
 
 /** The H extension object for `--h-ext` (@tsvisor/csr-h-ext: ratified 1.0, or the 0.6.1 draft Linux KVM was written against). */
 function hExtension(version: string): Extension {
-  const spec = version === '1.0' ? H_1_0 : version === '0.6.1' ? H_0_6_1 : undefined;
+  const spec = Object.hasOwn(H_SPECS, version) ? H_SPECS[version] : undefined;
   if (!spec) throw new CliError(`--h-ext ${version}: unknown version (choose ${H_VERSIONS.join(' or ')})`);
   return hypervisor(spec);
 }
