@@ -24,6 +24,8 @@ export interface GuestTrap {
   readonly gpa?: number;
   /** The trapping instruction's bits (16-bit for compressed). */
   readonly insn: number;
+  /** htinst when the host has H (0x3000/0x3020: the fault came from the guest's own page-table walk). */
+  readonly tinst?: number;
 }
 
 /** Guest S-level CSRs as ONE_REG names them (struct kvm_riscv_csr). */
@@ -60,8 +62,11 @@ export interface GuestCpu {
   resetTo(pc: bigint, a0: bigint, a1: bigint): void;
   /** Drops cached translations (remote SFENCE.VMA). */
   flushTlb(): void;
-  /** Translates a guest-physical address to host RAM (identity here). */
   readonly clock: Clock;
+  /** The guest's `time` (the VM clock, plus htimedelta with H). */
+  guestTime(): bigint;
+  /** htimedelta; undefined when the host hart has no H (then TIMER.time is read-only). */
+  timeDelta?: bigint;
 }
 
 const MSTATUS_SIE = 1n << 1n;
@@ -125,6 +130,10 @@ export class DirectGuestCpu implements GuestCpu {
 
   get waiting(): boolean {
     return this.hart.status === 'wfi';
+  }
+
+  guestTime(): bigint {
+    return BigInt(this.clock.now());
   }
 
   run(n: number): GuestTrap | undefined {

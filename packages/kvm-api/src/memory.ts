@@ -37,6 +37,8 @@ const hex = (v: number | bigint) => `0x${v.toString(16)}`;
 export class GuestMemoryMap {
   readonly host: PhysicalMemory;
   private top = 0;
+  /** Bytes at the top of host RAM kept for kvm-api itself (G-stage page tables). */
+  private reserved = 0;
   private readonly slots = new Map<number, MemorySlot>();
   /** Bumped on every slot change (the G-stage and caches rebuild from it). */
   generation = 0;
@@ -50,19 +52,26 @@ export class GuestMemoryMap {
     if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes % PAGE !== 0) {
       throw new KvmError('EINVAL', `allocateUserMemory(${bytes}): the size must be a positive multiple of 4 KiB`);
     }
-    if (this.top + bytes > this.host.ramSize) {
-      throw new KvmError('ENOMEM', `allocateUserMemory(${bytes}): only ${this.host.ramSize - this.top} of the VM's ${this.host.ramSize} host bytes are left (raise hostMemoryBytes in createVm)`);
+    const usable = this.host.ramSize - this.reserved;
+    if (this.top + bytes > usable) {
+      throw new KvmError('ENOMEM', `allocateUserMemory(${bytes}): only ${usable - this.top} of the VM's ${usable} host bytes are left (raise hostMemoryBytes in createVm)`);
     }
     const view = new Uint8Array(this.host.buffer, this.host.ramOffset + this.top, bytes);
     this.top += bytes;
     return view;
   }
 
+  /** Takes `bytes` off the top of host RAM for kvm-api's own use; returns their host RAM offset. */
+  reserveTop(bytes: number): number {
+    this.reserved += bytes;
+    return this.host.ramSize - this.reserved;
+  }
+
   /** The host RAM offset of a buffer from allocate(), or undefined when it is not one. */
   hostOffsetOf(buf: Uint8Array): number | undefined {
     if (buf.buffer !== this.host.buffer) return undefined;
     const off = buf.byteOffset - this.host.ramOffset;
-    if (off < 0 || off + buf.byteLength > this.host.ramSize) return undefined;
+    if (off < 0 || off + buf.byteLength > this.host.ramSize - this.reserved) return undefined;
     return off;
   }
 
@@ -112,6 +121,17 @@ export class GuestMemoryMap {
       throw new KvmError('EINVAL', `memory slot ${slot}: guest_phys_addr ${hex(g)} must equal its host address ${hex(this.host.ramBase + hostOffset)}: this host hart has no H extension, so there is no G-stage to remap it`);
     }
     this.slots.set(slot, { slot, flags, gpa: g, size: s, hostOffset });
+    this.generation++;
+  }
+
+  /** The slot table, to put back with restore() when a later step of a change fails. */
+  snapshot(): Map<number, MemorySlot> {
+    return new Map(this.slots);
+  }
+
+  restore(saved: Map<number, MemorySlot>): void {
+    this.slots.clear();
+    for (const [k, v] of saved) this.slots.set(k, v);
     this.generation++;
   }
 

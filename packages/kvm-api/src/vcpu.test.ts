@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstructionClock } from '@tsvisor/isa-core';
 import { SBI_ERR_NOT_SUPPORTED, SBI_EXT_DBCN, SBI_EXT_0_1_CONSOLE_PUTCHAR } from '@tsvisor/sbi';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { H_0_6_1, H_1_0 } from '@tsvisor/csr-h-ext';
+import type { HypervisorSpec } from '@tsvisor/csr-h-ext';
 import {
   KVM_EXIT_MMIO, KVM_EXIT_RISCV_SBI, KVM_EXIT_SYSTEM_EVENT, KVM_INTERRUPT_SET, KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE,
   KVM_MP_STATE_STOPPED, KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN,
@@ -40,16 +42,18 @@ function assemble(name: string, body: string): Uint8Array {
 
 interface Setup { vm: Vm; vcpu: Vcpu; clock: InstructionClock; ram: Uint8Array }
 
-function boot(image: Uint8Array, opts: { vcpus?: number; sbiVersion?: string } = {}): Setup & { vcpus: Vcpu[] } {
+function boot(image: Uint8Array, opts: { vcpus?: number; sbiVersion?: string; hostH?: HypervisorSpec | null; gpa?: number } = {}): Setup & { vcpus: Vcpu[] } {
   const clock = new InstructionClock();
-  const vm = new Kvm().createVm({ hostMemoryBytes: 1 << 20, clock, ...(opts.sbiVersion ? { sbiVersion: opts.sbiVersion } : {}) });
+  const hostH = opts.hostH === undefined ? currentHostH : opts.hostH;
+  const vm = new Kvm().createVm({ hostMemoryBytes: 1 << 20, clock, hostH, ...(opts.sbiVersion ? { sbiVersion: opts.sbiVersion } : {}) });
   const ram = vm.allocateUserMemory(256 * 1024);
   ram.set(image);
-  vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(RAM), memorySize: BigInt(ram.length), userspace: ram });
+  vm.setUserMemoryRegion({ slot: 0, guestPhysAddr: BigInt(opts.gpa ?? RAM), memorySize: BigInt(ram.length), userspace: ram });
   const vcpus: Vcpu[] = [];
   for (let i = 0; i < (opts.vcpus ?? 1); i++) {
     const v = vm.createVcpu(i);
-    v.setOneReg(KVM_REG.core('regs.pc'), BigInt(RAM));
+    v.runBudget = 100_000;
+    v.setOneReg(KVM_REG.core('regs.pc'), BigInt(opts.gpa ?? RAM));
     v.setOneReg(KVM_REG.core('regs.a0'), BigInt(i));
     if (i > 0) v.setMpState({ mpState: KVM_MP_STATE_STOPPED });
     vcpus.push(v);
@@ -72,6 +76,9 @@ const le = (v: number | bigint, n = 8) => {
   return b;
 };
 
+/** The host H module the suites below run with (set per describe.each block while collecting). */
+let currentHostH: HypervisorSpec | null = H_1_0;
+
 const SHUTDOWN = `
   li a7, 0x53525354
   li a6, 0
@@ -79,6 +86,14 @@ const SHUTDOWN = `
   li a1, 0
   ecall`;
 
+for (const [label, hostH] of [['host harts with H 1.0', H_1_0], ['host harts without H', null]] as const) {
+describe(label, () => {
+  beforeAll(() => {
+    currentHostH = hostH;
+  });
+  beforeEach(() => {
+    currentHostH = hostH;
+  });
 describe('MMIO exits', () => {
   const image = assemble('mmio', `
     li t0, 0x10000000
@@ -402,5 +417,54 @@ describe('API misuse throws typed errors and leaves the VM intact', () => {
     const e = runToExit(vcpu);
     expect(e).toMatchObject({ reason: 'mmio', data: le(2) });
     expect(() => vcpu.getOneReg(KVM_REG.fpD(1))).toThrow(/ENOENT/);
+  });
+});
+});
+}
+
+describe('what only a host with H offers', () => {
+  const image = assemble('h-only', `
+    li t0, 0x90000000
+    sd t0, 0(t0)          # store into the READONLY slot: an MMIO write exit
+    rdtime a5
+    ${SHUTDOWN}`);
+
+  it('a slot may sit anywhere in guest-physical space (G-stage), and a READONLY slot turns stores into MMIO', () => {
+    const { vm, vcpu } = boot(image, { hostH: H_1_0 });
+    const rom = vm.allocateUserMemory(4096);
+    rom.set([1, 2, 3, 4]);
+    vm.setUserMemoryRegion({ slot: 1, flags: 2 /* KVM_MEM_READONLY */, guestPhysAddr: 0x9000_0000n, memorySize: 0x1000n, userspace: rom });
+    expect(vm.checkExtension(81 /* KVM_CAP_READONLY_MEM */)).toBe(1);
+    vcpu.setOneReg(KVM_REG.timer('time'), 1_000_000_000n);
+    const e = runToExit(vcpu);
+    expect(e).toMatchObject({ reason: 'mmio', isWrite: true, physAddr: 0x9000_0000n, len: 8, data: le(0x9000_0000) });
+    expect([...rom.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'system-event' });
+    expect(vcpu.getOneReg(KVM_REG.core('regs.a5'))).toBeGreaterThanOrEqual(1_000_000_000n); // htimedelta
+  });
+
+  it('a guest linked at another address runs from a remapped slot', () => {
+    const { vcpu } = boot(assemble('remap', `
+      li t0, 0x10000000
+      auipc t1, 0
+      sd t1, 0(t0)`), { hostH: H_1_0, gpa: 0x4000_0000 });
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', data: le(0x4000_0004) });
+  });
+
+  it('without H the same requests are refused with a reason', () => {
+    const { vm, vcpu } = boot(image, { hostH: null });
+    const more = vm.allocateUserMemory(4096);
+    expect(() => vm.setUserMemoryRegion({ slot: 1, guestPhysAddr: 0x9000_0000n, memorySize: 0x1000n, userspace: more })).toThrow(/no G-stage/);
+    expect(() => vm.setUserMemoryRegion({ slot: 1, flags: 2, guestPhysAddr: 0x8004_0000n, memorySize: 0x1000n, userspace: more })).toThrow(/READONLY needs a G-stage/);
+    expect(() => vcpu.setOneReg(KVM_REG.timer('time'), 5n)).toThrow(/htimedelta/);
+    expect(vm.checkExtension(81)).toBe(0);
+  });
+
+  it('the H 0.6.1 draft module runs the same guest', () => {
+    const { vcpu } = boot(assemble('draft', `
+      li t0, 0x10000000
+      li t1, 7
+      sd t1, 0(t0)`), { hostH: H_0_6_1 });
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', data: le(7) });
   });
 });

@@ -10,10 +10,13 @@ import {
   KVM_SBI_SPLIT,
 } from '@tsvisor/sbi';
 import type { Sbi, SbiExtensionName, SbiOutcome, StaExtension } from '@tsvisor/sbi';
-import { parseIsa, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_SUPERVISOR_ECALL } from '@tsvisor/isa-core';
+import {
+  parseIsa, CAUSE_FETCH_ACCESS, CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_LOAD_ACCESS, CAUSE_LOAD_GUEST_PAGE_FAULT,
+  CAUSE_STORE_ACCESS, CAUSE_STORE_GUEST_PAGE_FAULT, CAUSE_SUPERVISOR_ECALL, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_VIRTUAL_SUPERVISOR_ECALL,
+} from '@tsvisor/isa-core';
 import {
   KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_RISCV_SBI, KVM_INTERNAL_ERROR_EMULATION, KVM_INTERRUPT_SET,
-  KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED,
+  KVM_INTERRUPT_UNSET, KVM_MEM_READONLY, KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED,
 } from './defs';
 import { KvmError } from './errors';
 import type { IntrExit, MmioExit, SbiExit, SystemEventExit, VcpuExit } from './exits';
@@ -83,7 +86,8 @@ export class Vcpu {
   }
 
   private extsOf(cpu: GuestCpu): KvmIsaExt[] {
-    return KVM_RISCV_ISA_EXT_IDS.filter((e) => cpu.hart.enabled.has(e.toLowerCase()));
+    // H is the host's, not the guest's: KVM RISC-V has no nested virtualization.
+    return KVM_RISCV_ISA_EXT_IDS.filter((e) => e !== 'H' && cpu.hart.enabled.has(e.toLowerCase()));
   }
 
   // ------------------------------------------------------------------ KVM_RUN
@@ -126,6 +130,7 @@ export class Vcpu {
     cpu.setMode(old.getMode());
     cpu.setPc(old.getPc());
     if (cpu.hart.enabled.has('f')) for (let i = 0; i < 32; i++) cpu.hart.setF(i, old.hart.getF(i));
+    if (old.timeDelta !== undefined) cpu.timeDelta = old.timeDelta;
     this.cpu = cpu;
   }
 
@@ -184,7 +189,9 @@ export class Vcpu {
         cpu.run(0); // lets the hart notice an interrupt that arrived while it waited
         if (cpu.waiting) {
           this.suspended = false;
-          const wakeAt = this.timerCompare !== undefined && this.timerCompare <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.timerCompare) : undefined;
+          // The deadline in VM clock ticks (the guest's time runs htimedelta ahead of it).
+          const host = this.timerCompare === undefined ? undefined : BigInt.asUintN(64, this.timerCompare - (cpu.timeDelta ?? 0n));
+          const wakeAt = host !== undefined && host <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(host) : undefined;
           return wakeAt === undefined ? this.intr('wfi') : { reason: 'intr', exitReason: KVM_EXIT_INTR, cause: 'wfi', wakeAt };
         }
       }
@@ -205,31 +212,51 @@ export class Vcpu {
   }
 
   private pollTimer(): void {
-    if (this.timerCompare !== undefined && BigInt(this.cpu.clock.now()) >= this.timerCompare) this.cpu.setInterrupt('timer', true);
+    if (this.timerCompare !== undefined && this.cpu.guestTime() >= this.timerCompare) this.cpu.setInterrupt('timer', true);
   }
 
   private handleTrap(trap: GuestTrap): VcpuExit | undefined {
     const cpu = this.cpu;
-    if (trap.cause === CAUSE_SUPERVISOR_ECALL) return this.handleSbi();
-    if ((trap.cause === CAUSE_LOAD_ACCESS || trap.cause === CAUSE_STORE_ACCESS) && trap.gpa !== undefined && !this.vm.memory.find(trap.gpa)) {
-      const access = decodeMmioAccess(trap.insn);
-      if (!access || access.isWrite !== (trap.cause === CAUSE_STORE_ACCESS)) {
-        return {
-          reason: 'internal-error', exitReason: KVM_EXIT_INTERNAL_ERROR, suberror: KVM_INTERNAL_ERROR_EMULATION,
-          message: `cannot emulate instruction 0x${(trap.insn >>> 0).toString(16)} accessing MMIO at 0x${trap.gpa.toString(16)} (only integer loads and stores are)`,
-          pc: cpu.getPc(), insn: trap.insn >>> 0,
-        };
-      }
-      const exit: MmioExit = {
-        reason: 'mmio', exitReason: KVM_EXIT_MMIO, physAddr: BigInt(trap.gpa), len: access.len, isWrite: access.isWrite,
-        data: access.isWrite ? storeBytes(cpu.getX(access.reg), access.len) : new Uint8Array(8),
-      };
-      this.pendingMmio = { exit, access };
-      return exit;
+    const c = trap.cause;
+    if (c === CAUSE_SUPERVISOR_ECALL || c === CAUSE_VIRTUAL_SUPERVISOR_ECALL) return this.handleSbi();
+    const isLoad = c === CAUSE_LOAD_ACCESS || c === CAUSE_LOAD_GUEST_PAGE_FAULT;
+    const isStore = c === CAUSE_STORE_ACCESS || c === CAUSE_STORE_GUEST_PAGE_FAULT;
+    // htinst 0x3000/0x3020: the fault hit the guest's own page-table walk, not an instruction's access.
+    const implicit = trap.tinst === 0x3000 || trap.tinst === 0x3020;
+    if ((isLoad || isStore) && trap.gpa !== undefined && !implicit) {
+      const slot = this.vm.memory.find(trap.gpa);
+      // Outside every slot, or a store to a READONLY slot: KVM emulates it as MMIO (Linux vcpu_exit.c, gstage_page_fault).
+      if (!slot || (isStore && (slot.flags & KVM_MEM_READONLY) !== 0)) return this.mmioExit(trap, isStore);
     }
-    // Anything else (a wild jump, a fault inside RAM) is the guest's own: it gets the exception.
-    cpu.redirectTrap(trap.cause, trap.tval);
+    // Anything else is the guest's own: it gets the architectural exception (guest-page faults
+    // become the access faults a machine without a hypervisor would raise; a virtual-instruction
+    // trap becomes illegal-instruction, as kvm_riscv_vcpu_virtual_insn redirects it).
+    const redirected: Readonly<Record<number, number>> = {
+      [CAUSE_FETCH_GUEST_PAGE_FAULT]: CAUSE_FETCH_ACCESS, [CAUSE_LOAD_GUEST_PAGE_FAULT]: CAUSE_LOAD_ACCESS,
+      [CAUSE_STORE_GUEST_PAGE_FAULT]: CAUSE_STORE_ACCESS, [CAUSE_VIRTUAL_INSTRUCTION]: CAUSE_ILLEGAL_INSTRUCTION,
+    };
+    const cause = redirected[c] ?? c;
+    cpu.redirectTrap(cause, cause === CAUSE_ILLEGAL_INSTRUCTION && c === CAUSE_VIRTUAL_INSTRUCTION ? BigInt(trap.insn >>> 0) : trap.tval);
     return undefined;
+  }
+
+  private mmioExit(trap: GuestTrap, isStore: boolean): VcpuExit {
+    const cpu = this.cpu;
+    const gpa = trap.gpa!;
+    const access = decodeMmioAccess(trap.insn);
+    if (!access || access.isWrite !== isStore) {
+      return {
+        reason: 'internal-error', exitReason: KVM_EXIT_INTERNAL_ERROR, suberror: KVM_INTERNAL_ERROR_EMULATION,
+        message: `cannot emulate instruction 0x${(trap.insn >>> 0).toString(16)} accessing MMIO at 0x${gpa.toString(16)} (only integer loads and stores are)`,
+        pc: cpu.getPc(), insn: trap.insn >>> 0,
+      };
+    }
+    const exit: MmioExit = {
+      reason: 'mmio', exitReason: KVM_EXIT_MMIO, physAddr: BigInt(gpa), len: access.len, isWrite: access.isWrite,
+      data: access.isWrite ? storeBytes(cpu.getX(access.reg), access.len) : new Uint8Array(8),
+    };
+    this.pendingMmio = { exit, access };
+    return exit;
   }
 
   private handleSbi(): VcpuExit | undefined {
@@ -275,7 +302,7 @@ export class Vcpu {
   /** @internal The guest timer (SBI set_timer): the interrupt is pending while time >= compare. */
   setTimer(stime: bigint): void {
     this.timerCompare = stime;
-    this.cpu.setInterrupt('timer', BigInt(this.cpu.clock.now()) >= stime);
+    this.cpu.setInterrupt('timer', this.cpu.guestTime() >= stime);
   }
   /** @internal */ hsmStatus(): number {
     if (this.mpState === KVM_MP_STATE_STOPPED) return SBI_HSM_STATE_STOPPED;
@@ -449,8 +476,11 @@ export class Vcpu {
             if (value !== undefined && value !== freq) throw new KvmError('EINVAL', `TIMER.frequency is ${freq} Hz and read-only`);
             return freq;
           case 'time':
-            if (value !== undefined) throw new KvmError('EINVAL', 'TIMER.time cannot be set on this host: it needs htimedelta (a host hart with the H extension)');
-            return BigInt(cpu.clock.now());
+            if (value === undefined) return cpu.guestTime();
+            if (cpu.timeDelta === undefined) throw new KvmError('EINVAL', 'TIMER.time cannot be set on this host: it needs htimedelta (a host hart with the H extension)');
+            // KVM keeps the guest's time as an offset from the host's (htimedelta).
+            cpu.timeDelta = BigInt.asUintN(64, value - BigInt(cpu.clock.now()));
+            return 0n;
           case 'compare':
             if (value === undefined) return this.timerCompare ?? U64;
             this.setTimer(value);

@@ -13,10 +13,14 @@ import type { SbiExtensionName, SbiGuestMemory, SbiPlatform, SbiSpecVersion, Sup
 import {
   KVM_CAP_DEVICE_CTRL, KVM_CAP_IMMEDIATE_EXIT, KVM_CAP_IRQCHIP, KVM_CAP_MAX_VCPU_ID, KVM_CAP_MAX_VCPUS, KVM_CAP_MP_STATE,
   KVM_CAP_NR_MEMSLOTS, KVM_CAP_NR_VCPUS, KVM_CAP_ONE_REG, KVM_CAP_READONLY_MEM, KVM_CAP_SYNC_MMU, KVM_CAP_USER_MEMORY,
-  KVM_DEV_TYPE_RISCV_AIA, KVM_EXIT_SYSTEM_EVENT, KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN,
+  KVM_DEV_TYPE_RISCV_AIA, KVM_EXIT_SYSTEM_EVENT, KVM_MEM_READONLY, KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN,
 } from './defs';
 import { KvmError } from './errors';
+import { H_1_0 } from '@tsvisor/csr-h-ext';
+import type { HypervisorSpec } from '@tsvisor/csr-h-ext';
 import { DirectGuestCpu } from './guest-cpu';
+import { GSTAGE_TABLE_BYTES, buildGStage } from './gstage';
+import { VirtGuestCpu } from './virt-cpu';
 import type { GuestCpu } from './guest-cpu';
 import { GuestMemoryMap, KVM_USER_MEM_SLOTS } from './memory';
 import type { MemorySlot, UserMemoryRegion } from './memory';
@@ -33,6 +37,12 @@ export interface VmOptions {
   readonly sbiVersion?: string | SbiSpecVersion;
   /** The VM clock (guest `time`); default a 10 MHz host clock. */
   readonly clock?: Clock;
+  /**
+   * The H extension module the host harts implement (csr-h-ext: H_1_0, H_0_6_1). Default H_1_0:
+   * guests run in VS/VU behind a G-stage. `null` runs them on harts without H (DirectGuestCpu:
+   * real S-mode, identity-placed slots, no htimedelta, no READONLY slots).
+   */
+  readonly hostH?: HypervisorSpec | null;
 }
 
 /** @internal What a Vcpu needs from its VM. */
@@ -49,6 +59,8 @@ export interface VmInternals {
 /** The host ISA: RV64GC and the bit-manipulation and hint extensions isa-core implements; no Sstc (see guest-cpu.ts). */
 export const DEFAULT_HOST_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_zihpm_zihintpause_zba_zbb_zbc_zbs_zicond';
 export const KVM_MAX_VCPUS = 64;
+/** The one VMID this VM's vCPUs use (each VM has its own harts, so VMIDs never collide). */
+const VMID = 1;
 
 const MODULE_EID: Readonly<Record<SbiExtensionName, number>> = {
   legacy: SBI_EXT_0_1_SET_TIMER, base: 0x10, time: SBI_EXT_TIME, ipi: SBI_EXT_IPI, rfence: SBI_EXT_RFENCE, hsm: SBI_EXT_HSM,
@@ -63,6 +75,10 @@ export class Vm {
   private readonly memory: GuestMemoryMap;
   private readonly vcpus = new Map<number, Vcpu>();
   private readonly internals: VmInternals;
+  /** The H module of the host harts, or null for harts without H. */
+  readonly hostH: HypervisorSpec | null;
+  private readonly gstageAt: number | undefined;
+  private hgatp = 0n;
 
   /** @internal Created by Kvm.createVm. */
   constructor(options: VmOptions = {}) {
@@ -74,6 +90,12 @@ export class Vm {
       throw new KvmError('EINVAL', `hostMemoryBytes ${bytes}: must be a positive multiple of 64 KiB`);
     }
     this.memory = new GuestMemoryMap(bytes, options.hostMemoryBase ?? 0x8000_0000);
+    this.hostH = options.hostH === undefined ? H_1_0 : options.hostH;
+    if (this.hostH) {
+      if (bytes <= GSTAGE_TABLE_BYTES) throw new KvmError('EINVAL', `hostMemoryBytes ${bytes}: must exceed the ${GSTAGE_TABLE_BYTES} bytes kept for G-stage tables`);
+      this.gstageAt = this.memory.reserveTop(GSTAGE_TABLE_BYTES);
+      this.hgatp = buildGStage(this.memory, this.gstageAt, VMID);
+    }
     const vm = this;
     this.internals = {
       hostIsa: this.hostIsa,
@@ -83,10 +105,13 @@ export class Vm {
         const eid = MODULE_EID[m];
         return this.sbiVersion.extensions.has(eid) || this.sbiVersion.ranges.some((r) => eid >= r.from && eid <= r.to);
       },
-      makeCpu: (id, isa, ids) => new DirectGuestCpu({
-        hartId: id, isa, memory: this.memory.host, clock: this.clock,
-        mvendorid: Number(ids.mvendorid & 0xffffffffn), marchid: ids.marchid, mimpid: ids.mimpid,
-      }),
+      makeCpu: (id, isa, ids) => {
+        const common = {
+          hartId: id, isa, memory: this.memory.host, clock: this.clock,
+          mvendorid: Number(ids.mvendorid & 0xffffffffn), marchid: ids.marchid, mimpid: ids.mimpid,
+        };
+        return this.hostH ? new VirtGuestCpu({ ...common, spec: this.hostH, hgatp: this.hgatp }) : new DirectGuestCpu(common);
+      },
       vcpuIds: () => [...this.vcpus.keys()],
       sbiPlatform: (vcpu) => platformFor(vm, vcpu),
     };
@@ -99,7 +124,21 @@ export class Vm {
 
   /** KVM_SET_USER_MEMORY_REGION: adds, keeps or (memorySize 0) deletes a slot. Overlaps are EEXIST. */
   setUserMemoryRegion(region: UserMemoryRegion): void {
-    this.memory.set(region, true);
+    if (!this.hostH && ((region.flags ?? 0) & KVM_MEM_READONLY)) {
+      throw new KvmError('EINVAL', `memory slot ${region.slot}: KVM_MEM_READONLY needs a G-stage (a host hart with the H extension)`);
+    }
+    const saved = this.memory.snapshot();
+    this.memory.set(region, !this.hostH);
+    if (this.gstageAt === undefined) return;
+    try {
+      this.hgatp = buildGStage(this.memory, this.gstageAt, VMID);
+    } catch (e) {
+      this.memory.restore(saved);
+      this.hgatp = buildGStage(this.memory, this.gstageAt, VMID);
+      throw e;
+    }
+    // HFENCE.GVMA for the VMID: every vCPU drops its cached guest translations.
+    for (const v of this.vcpus.values()) (v.guest as VirtGuestCpu).setHgatp(this.hgatp);
   }
 
   /** The current memory slots, by guest-physical address. */
@@ -147,6 +186,7 @@ export class Vm {
 
   /** KVM_CHECK_EXTENSION on the VM. */
   checkExtension(cap: number): number {
+    if (cap === KVM_CAP_READONLY_MEM) return this.hostH ? 1 : 0;
     return checkExtension(cap);
   }
 }
@@ -168,7 +208,7 @@ export function checkExtension(cap: number): number {
       return KVM_USER_MEM_SLOTS;
     case KVM_CAP_IRQCHIP: // no in-kernel irqchip (AIA) yet
     case KVM_CAP_DEVICE_CTRL:
-    case KVM_CAP_READONLY_MEM: // needs a G-stage to make stores fault
+    case KVM_CAP_READONLY_MEM: // needs a G-stage to make stores fault: see Vm.checkExtension
     default:
       return 0;
   }
