@@ -51,7 +51,10 @@ describe('hsuite under hypervisor(H_1_0)', () => {
 describe('hsuite under hypervisor(H_0_6_1)', () => {
   it('finishes, and fails exactly the checks where draft 0.6.1 differs from 1.0', () => {
     expect(r061.status).toBe(0);
+    // The hart may write 0 or the pc to stval on EBREAK (priv "stval"); GVA differs only for a nonzero one.
+    const ebreakTval = parseLines(r061.output).get('VS:ebreak->HS.stval!=0')?.value === '0x1';
     expect(failures(parseLines(r061.output))).toEqual({
+      ...(ebreakTval ? { 'VS:ebreak->HS.GVA': '0x0' } : {}),
       // (4) hedeleg bit 10 is not constrained by 0.6.1 (read-only zero since 1.0-rc)
       'hedeleg[10]': '0x1',
       // (2) hvip writable bits follow hideleg in 0.6.1
@@ -70,8 +73,7 @@ describe('hsuite under hypervisor(H_0_6_1)', () => {
       'VS:csrw-hgeip': '0x16',
       'VU:wfi(TW=1)': '0x16',
       'VU:rdtime(scounteren=0)': '0x2',
-      // (3) GVA only for access, page and guest-page faults before 0.6.2
-      'VS:ebreak->HS.GVA': '0x0',
+      // (3) GVA only for access, page and guest-page faults before 0.6.2 (and breakpoints, above)
       'VS:amo-misaligned->HS.GVA': '0x0',
       'VS:amo-misaligned->M.GVA': '0x0',
     });
