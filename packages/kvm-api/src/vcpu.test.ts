@@ -27,7 +27,16 @@ const dir = mkdtempSync(join(tmpdir(), 'kvm-guest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Assembles a bare-metal guest linked at RAM and returns its flat image. */
+const built = new Map<string, Uint8Array>();
 function assemble(name: string, body: string): Uint8Array {
+  const cached = built.get(body);
+  if (cached) return cached;
+  const image = assembleUncached(name, body);
+  built.set(body, image);
+  return image;
+}
+
+function assembleUncached(name: string, body: string): Uint8Array {
   const src = join(dir, `${name}.S`);
   const elf = join(dir, `${name}.elf`);
   const bin = join(dir, `${name}.bin`);
@@ -255,6 +264,50 @@ describe('timer and interrupts', () => {
     expect((m as { data: Uint8Array }).data).toEqual(le((1n << 63n) | 9n));
     vcpu.interrupt(KVM_INTERRUPT_UNSET);
     expect(() => vcpu.interrupt(7)).toThrow(/KVM_INTERRUPT 7/);
+  });
+
+  it('an SBI IPI (to itself, hart mask base 0) arrives as a supervisor software interrupt', () => {
+    const { vcpu } = boot(assemble('ipi', `
+      la t0, handler
+      csrw stvec, t0
+      li t0, 2              # SSIE
+      csrw sie, t0
+      csrsi sstatus, 2
+      li a7, 0x735049       # IPI.send_ipi(mask 1, base 0)
+      li a6, 0
+      li a0, 1
+      li a1, 0
+      ecall
+    1: wfi
+      j 1b
+    .align 4
+    handler:
+      csrr t1, scause
+      csrci sip, 2
+      li t0, 0x10000000
+      sd t1, 0(t0)
+      sret`));
+    const m = runToExit(vcpu);
+    expect((m as { data: Uint8Array }).data).toEqual(le((1n << 63n) | 1n));
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'intr', cause: 'wfi' });
+  });
+
+  it('an SBI 0.1 guest: BASE fails (legacy-shaped), legacy set_timer works', () => {
+    const { vcpu } = boot(assemble('v01', `
+      li a7, 0x10
+      li a6, 0
+      ecall
+      mv s2, a0
+      li a7, 0              # legacy set_timer(12345)
+      li a0, 12345
+      ecall
+      mv s3, a0
+      li a7, 8              # legacy shutdown
+      ecall`), { sbiVersion: '0.1' });
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'system-event', type: KVM_SYSTEM_EVENT_SHUTDOWN });
+    expect(BigInt.asIntN(64, vcpu.getOneReg(KVM_REG.core('regs.s2')))).toBe(-2n);
+    expect(vcpu.getOneReg(KVM_REG.core('regs.s3'))).toBe(0n);
+    expect(vcpu.getOneReg(KVM_REG.timer('compare'))).toBe(12345n);
   });
 
   it('kick() makes run() return KVM_EXIT_INTR', () => {
