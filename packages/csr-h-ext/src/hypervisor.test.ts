@@ -297,6 +297,27 @@ describe('two-stage translation faults', () => {
     expect((csr(r, 0x300) >> 38n) & 3n).toBe(1n); // GVA=1, MPV=0 (the trap came from M)
   });
 
+  it('an A-bit update of a VS PTE in read-only guest memory: the write pseudo-instruction, original access type', () => {
+    const r = rig();
+    gstage(r, (root) => {
+      // GPA gigapage 4 -> RAM, read-only (R U A): the VS page table lives there
+      r.mem.store64(root + 8 * 4, (((RAM / 4096) * 1024) | 0x53) >>> 0, 0);
+    });
+    const vsRootSpa = RAM + 0x30000;
+    for (let i = 0; i < 512; i++) r.mem.store64(vsRootSpa + 8 * i, 0, 0);
+    // VS leaf for VA gigapage 2 -> GPA 0x80000000, R W X with A = 0 (the walk must set A)
+    r.mem.store64(vsRootSpa + 8 * 2, (((RAM / 4096) * 1024) | 0x0f) >>> 0, 0);
+    const vsRootGpa = 0x1_0000_0000n + 0x30000n;
+    r.hart.setCsr(0x280, (8n << 60n) | (vsRootGpa >> 12n));
+    r.hart.setX(10, BigInt(RAM + 0x40000));
+    r.hart.setCsr(0x300, (1n << 17n) | (1n << 39n) | (1n << 11n)); // MPRV, MPV, MPP = S
+    runIn(r, PRV_M, false, [lw(11, 10)]);
+    expect(where(r)).toBe('M');
+    expect(csr(r, 0x342)).toBe(21n); // a load guest-page fault, though the G-stage access was a write
+    expect(csr(r, 0x34b)).toBe((vsRootGpa + 16n) >> 2n);
+    expect(csr(r, 0x34a)).toBe(0x3020n);
+  });
+
   it('HSV.D and HLV.W from HS go through the G-stage; HLVX needs execute permission', () => {
     const r = rig();
     gstage(r, (root) => {
