@@ -3,7 +3,7 @@
  * Zba/Zbb/Zbc/Zbs, FP in every rounding mode (static rm and frm), CSR accesses to safe
  * CSRs, and deliberate traps. The same seed always gives the same program.
  */
-import { RUNTIME_HEAD, RUNTIME_TAIL } from './runtime.js';
+import { FZ_DUMP, RUNTIME_HEAD, RUNTIME_TAIL, fzMode } from './runtime.js';
 
 /** mulberry32: small, fast, good enough for choosing instructions. */
 export class Rng {
@@ -27,6 +27,8 @@ export interface FuzzOptions {
   blockLength?: number;
   /** Include Zicond (QEMU 7.2 lacks it, so the differential leaves it out). */
   zicond?: boolean;
+  /** Run blocks in a random privilege mode (M, S or U); default true. */
+  modes?: boolean;
 }
 
 const X = Array.from({ length: 28 }, (_, i) => `x${i + 4}`);
@@ -226,9 +228,10 @@ export function generate(seed: number, opts: FuzzOptions = {}): FuzzProgram {
   for (let i = 4; i < 32; i++) body.push(`  li x${i}, ${hex(interesting(r))}`);
   for (let i = 0; i < 32; i++) body.push(`  li x5, ${hex(interesting(r))}`, `  fmv.d.x f${i}, x5`);
   body.push(`  li x5, ${hex(interesting(r))}`);
-  body.push('  call fz_dump');
+  body.push(`  ${FZ_DUMP}`);
   for (let b = 0; b < blocks; b++) {
     body.push(`fz_blk${b}:`);
+    body.push(`  ${fzMode(opts.modes === false ? 3 : r.pick([0, 1, 3] as const))}`);
     const ins: string[] = [];
     while (ins.length < len) {
       emitOne(r, ins);
@@ -238,9 +241,9 @@ export function generate(seed: number, opts: FuzzOptions = {}): FuzzProgram {
       }
     }
     for (const i of ins) body.push(`  ${i}`);
-    body.push(`fz_blk${b}_end:`, '  call fz_dump');
+    body.push(`fz_blk${b}_end:`, `  ${FZ_DUMP}`);
   }
-  body.push(RUNTIME_TAIL);
+  body.push(`  ${fzMode(3)}`, '  j fz_end', RUNTIME_TAIL);
   for (let i = 0; i < 32; i++) body.push(`  .dword ${hex(interesting(r))}`);
   return { seed, source: body.join('\n') + '\n', blocks };
 }

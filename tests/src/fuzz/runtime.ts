@@ -2,8 +2,12 @@
  * The fixed parts of a fuzz program (assembly text): entry, register dump, trap handler.
  *
  * Register conventions inside generated blocks:
- *   x1 (ra)  calls to the dump routine only;  x2 (sp) = MEM + 128;  x3 (gp) = MEM
+ *   x1 (ra)  unused;  x2 (sp) = MEM + 128;  x3 (gp) = MEM
  *   x4..x31  random values, random destinations.
+ * Blocks run in M, S or U mode (satp = Bare, PMP open). Two custom-0 words, illegal on
+ * every hart, are requests to the M-mode trap handler instead of traps to report:
+ *   FZ_DUMP (0x0000000b)            print the registers (a B line)
+ *   FZ_MODE(m) (0x0000100b | m<<7)  continue in privilege mode m
  * MEM is a 256-byte area that loads, stores, AMOs and sp-relative compressed forms use.
  *
  * Output lines (compared between QEMU and tsvisor):
@@ -21,6 +25,10 @@ _start:
   bnez a0, 99f
   la t0, fz_trap
   csrw mtvec, t0
+  li t0, -1                  # PMP: one NAPOT entry over everything, RWX, for S and U
+  csrw pmpaddr0, t0
+  li t0, 0x1f
+  csrw pmpcfg0, t0
   li t0, (1 << 13)           # mstatus.FS = Initial
   csrs mstatus, t0
   csrwi fcsr, 0
@@ -83,11 +91,11 @@ fz_str:
   ld t0, 40(t0)
 .endm
 
-# fz_dump: prints "B<n>" and every register; n = fz_block, which it then increments.
-fz_dump:
-  FZ_SAVE fz_save
-  la s0, fz_save
-  csrr s1, fcsr
+# fz_regs: prints "B<n>" and every register from the save area at s0 (x regs), the live
+# f registers and s1 (fcsr); n = fz_block, which it then increments. Clobbers a0-a2, s2, s3,
+# t0, t1, t4-t6, s10, s11.
+fz_regs:
+  mv s9, ra
   li a0, 'B'
   call fz_putc
   la t0, fz_block
@@ -125,8 +133,7 @@ fz_dump:
   call fz_hex
   li a0, 10
   call fz_putc
-  csrw fcsr, s1
-  FZ_RESTORE fz_save
+  mv ra, s9
   ret
 
 # The trap handler: prints "T<block> cause epc tval" and resumes after the instruction.
@@ -134,7 +141,37 @@ fz_dump:
 fz_trap:
   FZ_SAVE fz_tsave
   csrr s1, fcsr
-  li a0, 'T'
+  # Requests (custom-0 words, which trap as illegal instructions).
+  csrr t0, mcause
+  li t1, 2
+  bne t0, t1, 7f
+  csrr t0, mepc
+  lhu t1, 0(t0)
+  lhu t2, 2(t0)
+  slli t2, t2, 16
+  or t1, t1, t2
+  li t2, 0x0000000b
+  bne t1, t2, 8f
+  la s0, fz_tsave
+  call fz_regs
+  j 9f
+8:li t2, 0xfffff07f
+  and t2, t1, t2
+  li t3, 0x0000100b
+  bne t2, t3, 7f
+  srli t1, t1, 7
+  andi t1, t1, 3
+  slli t1, t1, 11
+  li t2, (3 << 11)
+  csrc mstatus, t2
+  csrs mstatus, t1
+9:csrr t0, mepc
+  addi t0, t0, 4
+  csrw mepc, t0
+  csrw fcsr, s1
+  FZ_RESTORE fz_tsave
+  mret
+7:li a0, 'T'
   call fz_putc
   la t0, fz_block
   ld a1, 0(t0)
@@ -178,7 +215,6 @@ fz_trap:
   mret
 
 fz_end:
-  call fz_dump
   la s0, fz_mem
   li s2, 0
 1:li a0, 'M'
@@ -211,9 +247,11 @@ fz_begin:
   addi sp, gp, 128
 `;
 
-export const RUNTIME_TAIL = `
-  j fz_end
+/** Requests to the trap handler (custom-0 encodings: illegal on every hart). */
+export const FZ_DUMP = '.word 0x0000000b';
+export const fzMode = (m: 0 | 1 | 3): string => `.word 0x${(0x100b | (m << 7)).toString(16).padStart(8, '0')}`;
 
+export const RUNTIME_TAIL = `
   .section .rodata
 fz_digits: .ascii "0123456789abcdef"
 fz_endstr: .asciz "END\\n"
