@@ -30,11 +30,16 @@ _start:
   sd t1, 0(t0)
   li t0, 0x80
   csrs mie, t0
-  csrsi mstatus, 8
-1:wfi
-  la t0, ticks
+  # Wait without the check-then-WFI race: with mstatus.MIE clear, test the flag, WFI (which
+  # wakes on any pending interrupt enabled in mie), then open MIE for the trap to be taken.
+1:la t0, ticks
   lw t1, 0(t0)
-  beqz t1, 1b
+  bnez t1, 3f
+  wfi
+  csrsi mstatus, 8
+  csrci mstatus, 8
+  j 1b
+3:
   la a0, msg_tick
   call puts
 
@@ -52,10 +57,14 @@ _start:
   sb t1, 1(t0)               # IER.ERBFI
   li t0, 0x800
   csrs mie, t0               # MEIE
-2:wfi
-  la t0, linedone
+2:la t0, linedone
   lw t1, 0(t0)
-  beqz t1, 2b
+  bnez t1, 4f
+  wfi
+  csrsi mstatus, 8
+  csrci mstatus, 8
+  j 2b
+4:
   la a0, msg_got
   call puts
   la a0, line

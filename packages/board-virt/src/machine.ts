@@ -446,13 +446,17 @@ export class VirtMachine {
     if (d !== undefined) ticksAhead = d - this.clock.now();
     for (const h of this.harts) {
       const s = h.nextTimerDeadline();
-      if (s > mtimeNow) ticksAhead = Math.min(ticksAhead, s - mtimeNow);
+      // A compare value beyond 2^53 ticks (e.g. all ones, "disarmed") is never reached.
+      if (s > mtimeNow && s <= Number.MAX_SAFE_INTEGER) ticksAhead = Math.min(ticksAhead, s - mtimeNow);
     }
     if (this.clock instanceof InstructionClock) {
-      // Deterministic time: jump to the next deadline (or 1 ms, for timers the CLINT does not know, like stimecmp).
-      this.clock.advance(Math.max(1, Math.min(ticksAhead, this.clock.frequency / 1000)));
-      await yieldToHost();
-      return;
+      if (ticksAhead !== Infinity) {
+        // Deterministic time: jump straight to the next deadline.
+        this.clock.advance(Math.max(1, ticksAhead));
+        await yieldToHost();
+        return;
+      }
+      // No timer armed: only host input (or stop()) can wake a hart, so wait for it without spinning.
     }
     const ms = Math.max(0, Math.min(10, (ticksAhead * 1000) / this.clock.frequency));
     const s = sleepUnless(ms);
