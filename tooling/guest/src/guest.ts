@@ -5,10 +5,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { homedir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CpioWriter } from '@tsvisor/loader';
+import { CpioWriter, gzipStored } from '@tsvisor/loader';
 
 /** Bumped when the initramfs contents change, so cached guests are rebuilt. */
-export const INITRAMFS_VERSION = 1;
+export const INITRAMFS_VERSION = 5;
 
 /** The kernel modules the virtio, 9p, ext4 and KVM work needs (dependencies are added from modules.dep). */
 export const WANTED_MODULES = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', '9p', '9pnet', '9pnet_virtio', 'ext4', 'kvm'];
@@ -143,14 +143,31 @@ export function moduleName(path: string): string {
   return basename(path).replace(/\.ko(\.xz|\.gz|\.zst)?$/, '').replace(/-/g, '_');
 }
 
-/** The `depends=` list of a module's .modinfo section (the .deb ships no modules.dep: depmod makes it on install). */
-function modinfoDepends(file: string): string[] {
+/** A `key=` field of a module's .modinfo section, or undefined. */
+function modinfoField(elf: Buffer, key: string): string | undefined {
+  const k = Buffer.from(`\0${key}=`);
+  const at = elf.indexOf(k);
+  if (at < 0) return undefined;
+  return elf.toString('latin1', at + k.length, elf.indexOf(0, at + k.length));
+}
+
+/**
+ * The `depends=` list of a module's .modinfo section (the .deb ships no modules.dep: depmod makes
+ * it on install), plus its `softdep=pre:` modules: ext4 and jbd2 ask for "crypto-crc32c" that way
+ * and cannot mount without it. A soft dependency names an alias; "crypto-X" is resolved to the
+ * module X or X_generic, the generic C implementation Debian builds for every architecture.
+ */
+function modinfoDepends(file: string, exists: (name: string) => boolean): string[] {
   const elf = file.endsWith('.xz') ? execFileSync('xz', ['-dc', file], { maxBuffer: 1 << 28 }) : readFileSync(file);
-  const key = Buffer.from('\0depends=');
-  const at = elf.indexOf(key);
-  if (at < 0) return [];
-  const end = elf.indexOf(0, at + key.length);
-  return elf.toString('latin1', at + key.length, end).split(',').filter(Boolean);
+  const hard = (modinfoField(elf, 'depends') ?? '').split(',').filter(Boolean);
+  const soft = /pre:\s*([^:]*?)(?:\s+post:|$)/.exec(modinfoField(elf, 'softdep') ?? '')?.[1].split(/\s+/).filter(Boolean) ?? [];
+  const resolved = soft
+    .map((alias) => {
+      const base = alias.replace(/^crypto-/, '').replace(/-/g, '_');
+      return [base, `${base}_generic`].find(exists);
+    })
+    .filter((m): m is string => m !== undefined);
+  return [...resolved, ...hard];
 }
 
 /**
@@ -165,7 +182,7 @@ export function moduleClosure(modulesDir: string, wanted: string[]): { order: st
     const path = byName.get(name.replace(/-/g, '_'));
     if (!path) throw new Error(`kernel module ${name}${from} is not in ${modulesDir}`);
     if (deps.has(path)) return;
-    const direct = modinfoDepends(join(modulesDir, path));
+    const direct = modinfoDepends(join(modulesDir, path), (n) => byName.has(n));
     deps.set(path, []);
     for (const d of direct) visit(d, ` (needed by ${name})`);
     deps.set(path, direct.map((d) => byName.get(d.replace(/-/g, '_'))!));
@@ -191,8 +208,43 @@ function busyboxApplets(busybox: string): string[] {
   return plain.stdout.trim().split('\n').map((a) => `bin/${a}`);
 }
 
-/** Builds the initramfs: busybox and its applet links, /dev nodes, /init, the wanted kernel modules. */
-export function buildInitramfs(opts: { busybox: string; modulesDir: string; kernelVersion: string; init: string }): { cpio: Uint8Array; modules: string[] } {
+const MODULE_SIG_MAGIC = '~Module signature appended~\n';
+
+/**
+ * A module file without its appended signature (Linux scripts/sign-file: the PKCS#7 blob, a
+ * 12-byte struct module_signature whose last field is the big-endian blob length, then the
+ * magic string). Debian's kernel does not enforce signatures (CONFIG_MODULE_SIG_FORCE is off):
+ * an unsigned module loads and taints the kernel once ("module verification failed"). Checking
+ * the SHA-256 of ext4.ko (7 MB) costs an emulated guest minutes, which the tests cannot afford.
+ */
+export function stripModuleSignature(ko: Uint8Array): Uint8Array {
+  const magic = new TextEncoder().encode(MODULE_SIG_MAGIC);
+  const end = ko.length - magic.length;
+  if (end < 12 || !magic.every((b, i) => ko[end + i] === b)) return ko;
+  const sigLen = new DataView(ko.buffer, ko.byteOffset + end - 4, 4).getUint32(0, false);
+  const start = end - 12 - sigLen;
+  return start > 0 ? ko.subarray(0, start) : ko;
+}
+
+/** A module as the initramfs holds it: decompressed (Debian ships xz) and without its signature. */
+function readModule(file: string): Uint8Array {
+  const raw = new Uint8Array(file.endsWith('.xz') ? execFileSync('xz', ['-dc', file], { maxBuffer: 1 << 28 }) : readFileSync(file));
+  return stripModuleSignature(raw);
+}
+
+/**
+ * Builds the initramfs in two newc archives: `cpio` (busybox and its applet links, /dev nodes,
+ * /init) and `modulesCpio` (the wanted kernel modules, decompressed to plain `.ko` files, with a
+ * modules.dep listing them in load order). The modules are Debian's, uncompressed and without
+ * their signatures (see stripModuleSignature): in-kernel xz decompression and signature checks
+ * of ext4.ko (7 MB) cost an emulated guest more than the rest of the boot, while a stored
+ * archive is only copied.
+ */
+export function buildInitramfs(opts: { busybox: string; modulesDir: string; kernelVersion: string; init: string; loadModules?: string }): {
+  cpio: Uint8Array;
+  modulesCpio: Uint8Array;
+  modules: string[];
+} {
   const cpio = new CpioWriter();
   for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'etc', 'mnt']) cpio.addDirectory(d);
   cpio.addFile('bin/busybox', new Uint8Array(readFileSync(opts.busybox)), { mode: 0o755 });
@@ -204,12 +256,14 @@ export function buildInitramfs(opts: { busybox: string; modulesDir: string; kern
   cpio.addDevice('dev/console', 'c', 5, 1, { mode: 0o600 });
   cpio.addDevice('dev/null', 'c', 1, 3, { mode: 0o666 });
   cpio.addFile('init', new TextEncoder().encode(opts.init), { mode: 0o755 });
+  if (opts.loadModules) cpio.addFile('sbin/load-modules', new TextEncoder().encode(opts.loadModules), { mode: 0o755 });
   const { order, modulesDep } = moduleClosure(opts.modulesDir, WANTED_MODULES);
+  const plain = (m: string) => m.replace(/\.(xz|gz|zst)$/, '');
+  const mods = new CpioWriter();
   const base = `lib/modules/${opts.kernelVersion}`;
-  for (const m of order) cpio.addFile(`${base}/${m}`, new Uint8Array(readFileSync(join(opts.modulesDir, m))));
-  cpio.addFile(`${base}/modules.dep`, new TextEncoder().encode(modulesDep));
-  const modules = order;
-  return { cpio: cpio.finish(), modules: modules.map(moduleName) };
+  for (const m of order) mods.addFile(`${base}/${plain(m)}`, readModule(join(opts.modulesDir, m)));
+  mods.addFile(`${base}/modules.dep`, new TextEncoder().encode(modulesDep.replace(/\.ko\.(xz|gz|zst)\b/g, '.ko')));
+  return { cpio: cpio.finish(), modulesCpio: mods.finish(), modules: order.map(moduleName) };
 }
 
 /**
@@ -247,10 +301,46 @@ export function ensureGuest(options: { cacheDir?: string; log?: Log } = {}): Gue
   if (!modulesDir) throw new Error(`no modules folder for ${kernelVersion} in ${kernelDeb}`);
   log('guest: building the initramfs');
   const init = readFileSync(new URL('./init.sh', import.meta.url), 'utf8');
-  const { cpio, modules } = buildInitramfs({ busybox: join(busyboxDir, 'usr/bin/busybox'), modulesDir, kernelVersion, init });
-  writeFileSync(initramfs, gzipSync(cpio, { level: 9 }));
+  const loadModules = readFileSync(new URL('./load-modules.sh', import.meta.url), 'utf8');
+  const { cpio, modulesCpio, modules } = buildInitramfs({ busybox: join(busyboxDir, 'usr/bin/busybox'), modulesDir, kernelVersion, init, loadModules });
+  // Two gzip members (Linux unpacks concatenated archives): busybox compressed, the modules stored.
+  writeFileSync(initramfs, Buffer.concat([gzipSync(cpio, { level: 9 }), gzipStored(modulesCpio)]));
   const manifest: Manifest = { initramfsVersion: INITRAMFS_VERSION, kernelVersion, kernelPackage, modules };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  log(`guest: initramfs ${relative(cacheDir, initramfs)}: ${cpio.length} bytes of cpio, modules ${modules.join(' ')}`);
+  log(`guest: initramfs ${relative(cacheDir, initramfs)}: ${cpio.length} + ${modulesCpio.length} bytes of cpio, modules ${modules.join(' ')}`);
   return { cacheDir, image, initramfs, kernelVersion, kernelPackage, downloadBytes: bytes, modules };
+}
+
+/** A file for appendToInitramfs: text or bytes, and its permission bits (default 0644, 0755 for *.sh). */
+export type ExtraFile = string | Uint8Array | { data: string | Uint8Array; mode: number };
+
+/**
+ * Appends a second newc cpio archive holding `files` (path -> contents) to an initramfs. Linux
+ * unpacks concatenated archives in order and later entries replace earlier ones
+ * (Documentation/driver-api/early-userspace/buffer-format.rst), so the base image stays as it is.
+ * The archive is gzip "stored" (no compression): it is small and the kernel unpacks it quickly.
+ */
+export function appendToInitramfs(base: Uint8Array, files: Record<string, ExtraFile>): Uint8Array {
+  const cpio = new CpioWriter();
+  for (const [path, f] of Object.entries(files)) {
+    const data = typeof f === 'string' || f instanceof Uint8Array ? f : f.data;
+    const mode = typeof f === 'string' || f instanceof Uint8Array ? (path.endsWith('.sh') ? 0o755 : 0o644) : f.mode;
+    cpio.addFile(path, typeof data === 'string' ? new TextEncoder().encode(data) : data, { mode });
+  }
+  const extra = gzipStored(cpio.finish());
+  // The kernel skips zero padding between archives; a 4-byte boundary keeps the next header aligned.
+  const pad = (4 - (base.length % 4)) % 4;
+  const out = new Uint8Array(base.length + pad + extra.length);
+  out.set(base, 0);
+  out.set(extra, base.length + pad);
+  return out;
+}
+
+/**
+ * The initramfs plus `/test.sh`: /init runs it after the boot marker (between the markers
+ * TSVISOR-TEST-BEGIN and "TSVISOR-TEST-END status=N"), then powers off when the command line has
+ * tsvisor.test=1. A script usually ends with `poweroff -f` itself.
+ */
+export function withTestScript(base: Uint8Array, script: string, extra: Record<string, ExtraFile> = {}): Uint8Array {
+  return appendToInitramfs(base, { ...extra, 'test.sh': { data: script, mode: 0o755 } });
 }
