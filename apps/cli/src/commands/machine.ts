@@ -15,6 +15,7 @@ import { parseMemorySize } from '../size.js';
 import { addVirtioOptions, virtioDevices, type VirtioCliOptions } from '../virtio-options.js';
 
 export interface MachineCliOptions extends VirtioCliOptions {
+  guest?: boolean;
   bios?: string;
   kernel?: string;
   initrd?: string;
@@ -68,16 +69,28 @@ export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineO
     if (!path) throw new CliError(`no default firmware: install Debian's opensbi package, or pass --bios <file> or --bios none`);
     bios = readImage(path, '--bios');
   } else bios = readImage(o.bios, '--bios');
+  let kernelPath = o.kernel;
+  let initrdPath = o.initrd;
+  let append = o.append;
+  if (o.guest) {
+    // The Debian guest from the cache, fetched on first use (progress on stderr).
+    if (kernelPath !== undefined) throw new CliError('--guest and --kernel both name a kernel: use one of them');
+    const { ensureGuest } = await import('@tsvisor/guest');
+    const g = ensureGuest({ log: (line: string) => process.stderr.write(`${line}\n`) });
+    kernelPath = g.image;
+    initrdPath ??= g.initramfs;
+    append ??= 'console=ttyS0';
+  }
   return {
     memory,
     harts,
     isa,
     extensions,
     bios,
-    kernel: o.kernel !== undefined ? readImage(o.kernel, '--kernel') : undefined,
-    initrd: o.initrd !== undefined ? readImage(o.initrd, '--initrd') : undefined,
+    kernel: kernelPath !== undefined ? readImage(kernelPath, '--kernel') : undefined,
+    initrd: initrdPath !== undefined ? readImage(initrdPath, '--initrd') : undefined,
     dtb: o.dtb !== undefined ? readImage(o.dtb, '--dtb') : undefined,
-    bootargs: o.append,
+    bootargs: append,
     clock: o.clock,
     virtio: await virtioDevices({ ...o, p9: (o as { '9p'?: string[] })['9p'] ?? o.p9 }),
   };
@@ -141,6 +154,7 @@ export function machineCommand(): Command {
     .description('run a QEMU-virt-like machine (UART on this terminal; Ctrl-A X quits, Ctrl-A H helps)')
     .option('--bios <file>', "M-mode firmware: a file, 'none' (the kernel runs in M mode), or 'default' (Debian's OpenSBI fw_dynamic.bin)")
     .option('--kernel <file>', 'ELF, RISC-V Linux Image, or raw binary')
+    .option('--guest', "boot the Debian guest (Debian's kernel and a busybox initramfs, fetched into a cache on first use)")
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line (/chosen/bootargs)')
     .option('-m, --memory <size>', 'RAM size: 256M, 1G, or a plain number of MiB', '128M')

@@ -33,7 +33,7 @@ const camel = (flag: string) => flag.replace(/-([a-z0-9])/g, (_, c: string) => c
 /** The Debian guest from the cache (fetched on first use, with progress on stderr). */
 async function debianGuest(): Promise<{ kernel: string; initrd: string }> {
   const { ensureGuest } = await import('@tsvisor/guest');
-  const g = ensureGuest({ log: (line: string) => process.stderr.write(`guest: ${line}\n`) });
+  const g = ensureGuest({ log: (line: string) => process.stderr.write(`${line}\n`) });
   return { kernel: g.image, initrd: g.initramfs };
 }
 
