@@ -4,7 +4,7 @@
  * rows (insn-table.ts, ext/*.ts); M/S/U privileged behaviour in priv.ts (the base
  * `PrivHooks`), which extensions wrap (extension.ts).
  */
-import type { Clock, PhysicalMemory } from './memory.js';
+import { STATE_AREA_BYTES, type Clock, type PhysicalMemory } from './memory.js';
 import type { CsrRow, Extension, PrivHooks } from './extension.js';
 import { Decoder, rowEnabled, type ExecFn, type InsnRow } from './insn-table.js';
 import { R, hi64, lo64, toU64 } from './int64.js';
@@ -33,6 +33,8 @@ export interface HartOptions {
   extensions?: readonly Extension[];
   /** satp modes accepted besides Bare (8 Sv39, 9 Sv48, 10 Sv57); default all three. */
   satpModes?: readonly number[];
+  /** Compile hot straight-line code to JS functions (default true; needs `new Function`). */
+  jit?: boolean;
   mvendorid?: number;
   marchid?: bigint;
   mimpid?: bigint;
@@ -210,6 +212,19 @@ export class Hart {
    */
   readonly mmu: Translator;
 
+  // ---- compiled blocks (see compileBlock) ----
+  /** Compile hot straight-line code into JS functions (needs `new Function`; off under a strict CSP). */
+  readonly jit: boolean;
+  private fenceGen = 0;
+  private readonly hot = new Uint8Array(DC_SIZE);
+  private readonly bPl = new Int32Array(DC_SIZE).fill(1);
+  private readonly bPh = new Int32Array(DC_SIZE);
+  private readonly bBuf = new Float64Array(DC_SIZE);
+  private readonly bGen = new Int32Array(DC_SIZE);
+  private readonly bFence = new Int32Array(DC_SIZE);
+  private readonly bCount = new Int32Array(DC_SIZE);
+  private readonly bFn: ((h: Hart, n: number) => void)[] = [];
+
   // ---- decode ----
   readonly decoder: Decoder;
   private readonly dcKey = new Int32Array(DC_SIZE);
@@ -237,6 +252,7 @@ export class Hart {
     this.marchid = options.marchid ?? 0n;
     this.mimpid = options.mimpid ?? 0n;
     this.satpModes = options.satpModes ?? [8, 9, 10];
+    this.jit = options.jit ?? true;
     const extNames = this.extensions.map((e) => e.name);
     const enabled = parseIsa(this.isa, extNames);
     for (const e of this.extensions) {
@@ -268,6 +284,8 @@ export class Hart {
     for (const e of this.extensions) for (const r of e.instructions ?? []) if (rowEnabled(r, enabled)) rows.push(r);
     this.decoder = new Decoder(rows);
     for (let i = 0; i < DC_SIZE; i++) this.dcFn.push(this.illegalFn);
+    const noBlock = (): void => {};
+    for (let i = 0; i < DC_SIZE; i++) this.bFn.push(noBlock);
 
     this.mmu = new Translator({
       memory: {
@@ -432,34 +450,55 @@ export class Hart {
     const st = this.st;
     const u16 = this.u16;
     const dcKey = this.dcKey, dcWord = this.dcWord, dcFn = this.dcFn;
+    const bPl = this.bPl, bPh = this.bPh, bBuf = this.bBuf, bGen = this.bGen, bFence = this.bFence, bCount = this.bCount, bFn = this.bFn;
+    const pageGen = this.memory.pageGen, hot = this.hot;
+    const jit = this.jit;
     for (;;) {
       try {
-        while (this.n < this.budget) {
-          const pl = st[ST_PC], ph = st[ST_PCH];
+        let pl = st[ST_PC], ph = st[ST_PCH];
+        let n = this.n;
+        while (n < this.budget) {
           let w: number;
+          const di = (pl >>> 1) & (DC_SIZE - 1);
           if ((pl & -4096) === st[ST_FPL] && ph === st[ST_FPH]) {
-            const o = (st[ST_FBUF] + (pl & 4095)) >>> 1;
+            const fb = st[ST_FBUF];
+            // A compiled block for this address, still valid (same physical page, page not
+            // written since, no FENCE.I since) and fitting the remaining budget.
+            if (
+              bPl[di] === pl && bPh[di] === ph && bBuf[di] === fb && bFence[di] === this.fenceGen &&
+              bGen[di] === pageGen[(fb - STATE_AREA_BYTES) >>> 12] && bCount[di] <= this.budget - n
+            ) {
+              this.n = n;
+              bFn[di](this, n);
+              n += bCount[di];
+              pl = st[ST_PC] = st[ST_NPC];
+              ph = st[ST_PCH] = st[ST_NPCH];
+              continue;
+            }
+            const o = (fb + (pl & 4095)) >>> 1;
             w = u16[o];
             if ((w & 3) === 3) {
               if ((pl & 4095) !== 4094) w |= u16[o + 1] << 16;
               else w = this.fetchSlow(pl, ph);
             }
+            if (jit && hot[di]++ === 255) this.compileBlock(di, pl, ph, fb);
           } else {
             w = this.fetchSlow(pl, ph);
           }
-          const di = (pl >>> 1) & (DC_SIZE - 1);
           if (dcKey[di] !== w) this.decodeMiss(di, w);
           const nl = (w & 3) === 3 ? (pl + 4) | 0 : (pl + 2) | 0;
           st[ST_NPC] = nl;
           st[ST_NPCH] = (nl >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
           st[ST_RAW] = w;
+          this.n = n;
           dcFn[di](this, dcWord[di]);
           x[0] = 0;
           x[1] = 0;
-          st[ST_PC] = st[ST_NPC];
-          st[ST_PCH] = st[ST_NPCH];
-          this.n++;
+          pl = st[ST_PC] = st[ST_NPC];
+          ph = st[ST_PCH] = st[ST_NPCH];
+          n = this.n + 1;
         }
+        this.n = n;
         return;
       } catch (e) {
         if (e !== TRAP) throw e;
@@ -469,6 +508,80 @@ export class Hart {
         this.trapSteps++;
       }
     }
+  }
+
+  /**
+   * Compile the straight-line code at (pl, ph), whose page is at buffer offset `fb`, into one
+   * JS function: each instruction becomes a direct call of its row's exec with the word as a
+   * constant (V8 inlines and constant-folds the field extraction), with pc/npc/raw stored as
+   * constants. A block ends before an undecodable word, at a page end, after 48
+   * instructions, or after an instruction that may jump or change privilege state
+   * (branches, JAL/JALR, SYSTEM, FENCE). It stays valid while its page's write generation
+   * (PhysicalMemory.pageGen) and the hart's FENCE.I generation are unchanged.
+   */
+  private compileBlock(di: number, pl: number, ph: number, fb: number): void {
+    const fns: ExecFn[] = [];
+    const lines: string[] = [];
+    let a = pl;
+    let count = 0;
+    for (;;) {
+      const off = a & 4095;
+      if (off > 4094 || count >= 48) break;
+      let w = this.u16[(fb + off) >>> 1];
+      const len = (w & 3) === 3 ? 4 : 2;
+      if (off + len > 4096) break;
+      if (len === 4) w |= this.u16[((fb + off) >>> 1) + 1] << 16;
+      const d = this.decode(w);
+      if (!d || !d.row.exec) break;
+      const word = d.word;
+      const op = word & 0x7f;
+      const next = (a + len) | 0;
+      const nh = (next >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
+      const k = fns.length;
+      fns.push(d.row.exec);
+      const alu = op === 0x13 || op === 0x1b || op === 0x33 || op === 0x3b || op === 0x37 || op === 0x17;
+      const end = op === 0x63 || op === 0x6f || op === 0x67 || op === 0x73 || op === 0x0f;
+      let code = `st[0]=${a};st[2]=${next};st[4]=${w | 0};`;
+      if (nh !== ph) code += `st[3]=${nh};`;
+      if (!alu) code += `h.n=n+${k};`;
+      code += `f${k}(h,${word | 0});`;
+      if (((word >>> 7) & 31) === 0 || !alu) code += 'x[0]=0;x[1]=0;';
+      lines.push(code);
+      count++;
+      a = next;
+      if (end) break;
+    }
+    if (count < 2) return;
+    // Interior addresses became hot together with the entry; they are rarely entry points.
+    for (let o = 2, q = (di + 1) & (DC_SIZE - 1); o < ((a - pl) >>> 0); o += 2, q = (q + 1) & (DC_SIZE - 1)) this.hot[q] = 0;
+    const src = `${fns.map((_, k) => `const f${k}=F[${k}];`).join('')}` +
+      `return function block(h,n){const st=h.st,x=h.x;st[1]=${ph};st[3]=${ph};${lines.join('\n')}};`;
+    let fn: (h: Hart, n: number) => void;
+    try {
+      fn = new Function('F', src)(fns) as (h: Hart, n: number) => void;
+    } catch {
+      return; // no `new Function` here (CSP): stay interpreted
+    }
+    const page = (fb - STATE_AREA_BYTES) >>> 12;
+    this.memory.codePages[page] = 1;
+    // Stores to this page must take the slow path, which bumps its generation.
+    this.flushStoreTlb();
+    this.bPl[di] = pl;
+    this.bPh[di] = ph;
+    this.bBuf[di] = fb;
+    this.bGen[di] = this.memory.pageGen[page];
+    this.bFence[di] = this.fenceGen;
+    this.bCount[di] = count;
+    this.bFn[di] = fn;
+  }
+
+  /** FENCE.I: compiled blocks are dropped (the decode cache checks words and needs nothing). */
+  fenceI(): void {
+    this.fenceGen++;
+  }
+
+  private flushStoreTlb(): void {
+    this.tlbTagL.fill(1, ACCESS_STORE * TLB_SIZE, (ACCESS_STORE + 1) * TLB_SIZE);
   }
 
   private decodeMiss(di: number, w: number): void {
@@ -610,7 +723,10 @@ export class Hart {
     this.tlbTagH[ti] = ah;
     this.tlbMode[ti] = mode;
     this.tlbPa[ti] = page;
-    this.tlbBuf[ti] = this.memory.isRam(page, 4096) ? page - this.memory.ramBase + this.memory.ramOffset : -1;
+    let buf = this.memory.isRam(page, 4096) ? page - this.memory.ramBase + this.memory.ramOffset : -1;
+    // Stores to pages holding compiled code go through storeSlow, which invalidates them.
+    if (access === ACCESS_STORE && buf >= 0 && this.memory.codePages[(page - this.memory.ramBase) / 4096] !== 0) buf = -1;
+    this.tlbBuf[ti] = buf;
     return pa;
   }
 
@@ -725,6 +841,7 @@ export class Hart {
 
   private storeSlow(al: number, ah: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): void {
     const pa = this.translate(al, ah, ACCESS_STORE);
+    this.noteCodeStore(pa, size);
     if ((al & (size - 1)) === 0 || ((al & 4095) + size <= 4096 && this.memory.isRam(pa, size))) {
       const ok = size === 8 ? this.memory.store64(pa, lo, hi) : this.memory.store(pa, size, lo);
       if (!ok) this.raise(CAUSE_STORE_ACCESS, al, ah);
@@ -744,6 +861,15 @@ export class Hart {
     }
   }
 
+  /** A store to [pa, pa+size) is about to happen: invalidate compiled code on those pages. */
+  private noteCodeStore(pa: number, size: number): void {
+    const m = this.memory;
+    const p0 = (pa - m.ramBase) / 4096;
+    if (p0 < 0 || p0 >= m.codePages.length) return;
+    const a = Math.floor(p0), b = Math.min(m.codePages.length - 1, Math.floor((pa + size - 1 - m.ramBase) / 4096));
+    for (let p = a; p <= b; p++) if (m.codePages[p] !== 0) m.codeWritten(p);
+  }
+
   /**
    * Physical address for an AMO/SC (store permission) or LR (load permission), with the
    * alignment check first (A extension: misaligned AMO/LR/SC raise address-misaligned,
@@ -754,6 +880,7 @@ export class Hart {
     if ((al & (size - 1)) !== 0) this.raise(isLoad ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, al, ah);
     const pa = this.translate(al, ah, isLoad ? ACCESS_LOAD : ACCESS_STORE);
     if (!this.memory.isRam(pa, size)) this.raise(isLoad ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, al, ah);
+    if (!isLoad) this.noteCodeStore(pa, size);
     return pa - this.memory.ramBase + this.memory.ramOffset;
   }
 

@@ -62,6 +62,13 @@ export class PhysicalMemory {
   readonly i32: Int32Array;
   readonly dv: DataView;
   readonly regions: MmioRegion[] = [];
+  /**
+   * Per 4 KiB RAM page: 1 when a hart holds compiled code for it. Writes to such a page
+   * (hart stores, AMOs, DMA through noteDmaWrite/writeBytes) bump `pageGen`, which
+   * invalidates the compiled blocks of that page.
+   */
+  readonly codePages: Uint8Array;
+  readonly pageGen: Int32Array;
   private stateTop = 0;
 
   constructor(options: PhysicalMemoryOptions) {
@@ -81,6 +88,14 @@ export class PhysicalMemory {
     this.u16 = new Uint16Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
     this.dv = new DataView(this.buffer);
+    this.codePages = new Uint8Array(ramSize / 4096);
+    this.pageGen = new Int32Array(ramSize / 4096);
+  }
+
+  /** A store hit RAM page `page` (index from RAM base) that holds compiled code. */
+  codeWritten(page: number): void {
+    this.pageGen[page]++;
+    this.codePages[page] = 0;
   }
 
   /** Reserve `bytes` (rounded up to 64) of hart-state space; returns its byte offset. */
@@ -211,6 +226,9 @@ export class PhysicalMemory {
 
   /** Tells the listeners that [pa, pa+length) of RAM was written through a `ramView`. */
   noteDmaWrite(pa: number, length: number): void {
+    const first = Math.max(0, Math.floor((pa - this.ramBase) / 4096));
+    const last = Math.min(this.codePages.length - 1, Math.floor((pa + length - 1 - this.ramBase) / 4096));
+    for (let p = first; p <= last; p++) if (this.codePages[p] !== 0) this.codeWritten(p);
     for (const l of this.dmaListeners) l(pa, length);
   }
 

@@ -174,7 +174,7 @@ export const I_ROWS: InsnRow[] = [
   { name: 'pause', ext: 'zihintpause', fmt: '', match: 0x0100000f, mask: -1, exec() { /* hint */ } },
   { name: 'fence.tso', ext: 'i', fmt: '', match: 0x8330000f | 0, mask: 0xfff0707f | 0, exec() { /* ordering only */ } },
   { name: 'fence', ext: 'i', fmt: 'P,Q', match: 0x0000000f, mask: 0x707f, exec() { /* ordering only */ } },
-  { name: 'fence.i', ext: 'zifencei', fmt: '', match: 0x0000100f, mask: 0x707f, exec() { /* see above */ } },
+  { name: 'fence.i', ext: 'zifencei', fmt: '', match: 0x0000100f, mask: 0x707f, exec(h) { h.fenceI(); } },
 
   // ---- system ----
   { name: 'ecall', ext: 'i', fmt: '', match: 0x00000073, mask: -1,
