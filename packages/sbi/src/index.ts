@@ -27,6 +27,7 @@ export { sta } from './extensions/sta';
 export type { StaExtension } from './extensions/sta';
 export { fwft } from './extensions/fwft';
 export type { SbiFwftFeature, SbiFwftHost } from './extensions/fwft';
+export { pmu, PMU_COUNTED_EVENTS, PMU_FW_COUNTERS } from './extensions/pmu';
 export { experimental, vendor } from './extensions/ranges';
 export type { SbiRangeHandler } from './extensions/ranges';
 export { standardExtensions } from './standard';

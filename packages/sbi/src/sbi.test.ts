@@ -91,7 +91,8 @@ describe('SBI dispatcher and versions', () => {
     h.sbi.setEnabled('time', true);
     expect(h.call(d.SBI_EXT_TIME, 0, 1)).toEqual(R(0));
     expect(h.sbi.isEnabled('base')).toBe(true);
-    expect(h.sbi.isEnabled('pmu')).toBe(false);
+    expect(h.sbi.isEnabled('pmu')).toBe(true);
+    expect(h.sbi.isEnabled('experimental')).toBe(true);
   });
 
   it('state round-trips through plain data', () => {

@@ -176,6 +176,9 @@ export class Sbi {
       hartIds,
       isHart: (id) => id >= 0n && id <= 0xffffffffn && this.hartSet.has(Number(id)),
       probe: (eid) => this.probe(eid, hartId),
+      firmwareEvent: (code, h) => {
+        for (const e of this.extensions) if (!this.disabled.has(e.name)) e.onFirmwareEvent?.(code, h);
+      },
       impl: this.impl,
     };
   }

@@ -20,6 +20,7 @@ import type { SbiSystemSuspendHost } from './extensions/susp';
 import { time } from './extensions/time';
 import type { SbiTimerHost } from './extensions/time';
 import { base } from './extensions/base';
+import { pmu } from './extensions/pmu';
 import type { SbiExtension, SbiGuestMemory } from './types';
 
 /** Everything the standard modules need from a platform, in one object. */
@@ -31,9 +32,9 @@ export interface SbiPlatform
 }
 
 /**
- * BASE, legacy, TIME, IPI, RFENCE, HSM, SRST, DBCN, SUSP, STA, FWFT and the
- * (empty) experimental/vendor ranges. PMU is not included: no counter this
- * package could report would be honest yet (see README).
+ * BASE, legacy, TIME, IPI, RFENCE, HSM, SRST, PMU (firmware counters of the
+ * events these modules see; no hardware counters), DBCN, SUSP, STA, FWFT and
+ * the (empty) experimental/vendor ranges.
  */
 export function standardExtensions(platform: SbiPlatform): SbiExtension[] {
   return [
@@ -44,6 +45,7 @@ export function standardExtensions(platform: SbiPlatform): SbiExtension[] {
     rfence(platform),
     hsm(platform),
     srst(platform),
+    pmu(platform.memory),
     dbcn(platform, platform.memory),
     susp(platform),
     sta(platform.memory),

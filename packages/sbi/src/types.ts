@@ -63,6 +63,8 @@ export interface SbiCallContext {
   isHart(id: bigint): boolean;
   /** BASE.probe_extension's answer for an EID under the current version and enables. */
   probe(eid: number): bigint;
+  /** Reports a firmware event (SBI_PMU_FW_*) that happened on `hartId`, for the PMU's firmware counters. */
+  firmwareEvent(code: number, hartId: number): void;
   readonly impl: SbiImplementation;
 }
 
@@ -84,6 +86,8 @@ export interface SbiExtension {
   probe?(ctx: SbiCallContext, eid: number): bigint;
   /** Handles one call. `fid` is already checked against the spec version. Never throws for guest input. */
   handle(ctx: SbiCallContext, eid: number, fid: number, args: readonly bigint[]): SbiOutcome;
+  /** Observes firmware events reported by other modules (the PMU counts them). */
+  onFirmwareEvent?(code: number, hartId: number): void;
   /** Per-hart state reset (hart start / system reset), when the module keeps any. */
   resetHart?(hartId: number): void;
   getState?(): unknown;

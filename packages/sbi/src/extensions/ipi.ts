@@ -19,6 +19,10 @@ export function ipi(host: SbiIpiHost): SbiExtension {
       const harts = decodeHartMask(ctx, arg(args, 0), arg(args, 1));
       if (!harts) return INVALID_HART_MASK;
       host.sendIpi(ctx.hartId, harts);
+      for (const h of harts) {
+        ctx.firmwareEvent(d.SBI_PMU_FW_IPI_SENT, ctx.hartId);
+        ctx.firmwareEvent(d.SBI_PMU_FW_IPI_RECEIVED, h);
+      }
       return ok();
     },
   };

@@ -9,7 +9,7 @@ import { arg } from '../util';
 import type { SbiConsoleHost } from './dbcn';
 import type { SbiIpiHost } from './ipi';
 import type { RemoteFenceKind, SbiRfenceHost } from './rfence';
-import { fenceRange } from './rfence';
+import { countFence, fenceRange } from './rfence';
 import type { SbiResetHost } from './srst';
 import type { SbiTimerHost } from './time';
 
@@ -65,6 +65,7 @@ export function legacyExtension(host: SbiLegacyHost): SbiExtension {
       switch (eid) {
         case d.SBI_EXT_0_1_SET_TIMER:
           host.setTimer(ctx.hartId, arg(args, 0));
+          ctx.firmwareEvent(d.SBI_PMU_FW_SET_TIMER, ctx.hartId);
           return legacy(0);
         case d.SBI_EXT_0_1_CONSOLE_PUTCHAR: {
           const w = host.consoleWrite(Uint8Array.of(Number(arg(args, 0) & 0xffn)));
@@ -80,6 +81,10 @@ export function legacyExtension(host: SbiLegacyHost): SbiExtension {
           const harts = readHartMask(ctx, host, arg(args, 0));
           if (!Array.isArray(harts)) return harts;
           host.sendIpi(ctx.hartId, harts);
+          for (const h of harts) {
+            ctx.firmwareEvent(d.SBI_PMU_FW_IPI_SENT, ctx.hartId);
+            ctx.firmwareEvent(d.SBI_PMU_FW_IPI_RECEIVED, h);
+          }
           return legacy(0);
         }
         case d.SBI_EXT_0_1_REMOTE_FENCE_I:
@@ -94,10 +99,12 @@ export function legacyExtension(host: SbiLegacyHost): SbiExtension {
           if (!range) return legacy(d.SBI_ERR_INVALID_ADDRESS);
           const asid = kind === 'sfence.vma.asid' ? arg(args, 3) : undefined;
           if (asid !== undefined && asid >= 1n << 16n) return legacy(d.SBI_ERR_INVALID_PARAM);
-          const err = host.remoteFence({
+          const req = {
             kind, fromHartId: ctx.hartId, hartIds: harts, all: range.all, start, size,
             ...(asid !== undefined ? { asid } : {}),
-          });
+          };
+          const err = host.remoteFence(req);
+          if (err === d.SBI_SUCCESS) countFence(ctx, req);
           return legacy(err);
         }
         case d.SBI_EXT_0_1_SHUTDOWN: {

@@ -1,6 +1,6 @@
 /** RFENCE extension, EID 0x52464E43 "RFNC" (SBI spec, "RFENCE Extension"). */
 import * as d from '../defs';
-import type { SbiExtension } from '../types';
+import type { SbiCallContext, SbiExtension } from '../types';
 import { ALL_ONES, INVALID_HART_MASK, arg, decodeHartMask, ok, ret } from '../util';
 
 export type RemoteFenceKind =
@@ -54,6 +54,26 @@ export function fenceRange(start: bigint, size: bigint): { all: boolean } | unde
   return { all: false };
 }
 
+/** PMU firmware events of each fence kind: [sent, received] (SBI spec, "PMU Firmware Events"). */
+const FENCE_EVENTS: Readonly<Record<RemoteFenceKind, readonly [number, number]>> = {
+  'fence.i': [d.SBI_PMU_FW_FENCE_I_SENT, d.SBI_PMU_FW_FENCE_I_RECEIVED],
+  'sfence.vma': [d.SBI_PMU_FW_SFENCE_VMA_SENT, d.SBI_PMU_FW_SFENCE_VMA_RECEIVED],
+  'sfence.vma.asid': [d.SBI_PMU_FW_SFENCE_VMA_ASID_SENT, d.SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED],
+  'hfence.gvma': [d.SBI_PMU_FW_HFENCE_GVMA_SENT, d.SBI_PMU_FW_HFENCE_GVMA_RECEIVED],
+  'hfence.gvma.vmid': [d.SBI_PMU_FW_HFENCE_GVMA_VMID_SENT, d.SBI_PMU_FW_HFENCE_GVMA_VMID_RECEIVED],
+  'hfence.vvma': [d.SBI_PMU_FW_HFENCE_VVMA_SENT, d.SBI_PMU_FW_HFENCE_VVMA_RECEIVED],
+  'hfence.vvma.asid': [d.SBI_PMU_FW_HFENCE_VVMA_ASID_SENT, d.SBI_PMU_FW_HFENCE_VVMA_ASID_RECEIVED],
+};
+
+/** Counts one request per target hart, on the sender and on the target. */
+export function countFence(ctx: SbiCallContext, req: RemoteFence): void {
+  const [sent, received] = FENCE_EVENTS[req.kind];
+  for (const h of req.hartIds) {
+    ctx.firmwareEvent(sent, req.fromHartId);
+    ctx.firmwareEvent(received, h);
+  }
+}
+
 export function rfence(host: SbiRfenceHost): SbiExtension {
   return {
     name: 'rfence',
@@ -88,7 +108,9 @@ export function rfence(host: SbiRfenceHost): SbiExtension {
         ...(asid !== undefined ? { asid } : {}), ...(vmid !== undefined ? { vmid } : {}),
       };
       const err = host.remoteFence(req);
-      return err === d.SBI_SUCCESS ? ok() : ret(err);
+      if (err !== d.SBI_SUCCESS) return ret(err);
+      countFence(ctx, req);
+      return ok();
     },
   };
 }

@@ -21,6 +21,7 @@ export function time(host: SbiTimerHost): SbiExtension {
       if (fid !== d.SBI_EXT_TIME_SET_TIMER) return ret(d.SBI_ERR_NOT_SUPPORTED);
       // RV64: stime_value is a0 (uint64_t fits one register). Always SBI_SUCCESS.
       host.setTimer(ctx.hartId, arg(args, 0));
+      ctx.firmwareEvent(d.SBI_PMU_FW_SET_TIMER, ctx.hartId);
       return ok();
     },
   };
