@@ -45,7 +45,16 @@ export function attachTerminal(h: TerminalHandlers): Terminal {
     }
     if (out.length) h.input(Uint8Array.from(out));
   };
-  if (tty) stdin.setRawMode(true);
+  // Killed while the terminal is raw: put it back before dying, with the usual 128+signal status.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (tty) stdin.setRawMode(false);
+    process.exit(128 + (signal === 'SIGHUP' ? 1 : 15));
+  };
+  if (tty) {
+    stdin.setRawMode(true);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
+  }
   stdin.on('data', onData);
   stdin.on('error', () => {});
   stdin.resume();
@@ -55,6 +64,8 @@ export function attachTerminal(h: TerminalHandlers): Terminal {
     },
     close() {
       stdin.off('data', onData);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
       if (tty) stdin.setRawMode(false);
       stdin.pause();
       stdin.unref?.();

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli as runInProcess } from '../cli.js';
-import { buildGuest, runCli, scratchDir } from '../test/run-cli.js';
+import { buildGuest, runCli, runCliOnTty, scratchDir } from '../test/run-cli.js';
 
 let elf: string;
 beforeAll(() => {
@@ -37,6 +37,21 @@ describe('tsvisor machine: a bare-metal guest built for QEMU virt', () => {
     expect(dtc.stdout).toContain('reg = <0x00 0x80000000 0x00 0x10000000>');
     expect(dtc.stdout).toContain('cpu@1 {');
     expect(dtc.stdout).toContain('compatible = "ns16550a"');
+  });
+});
+
+describe('tsvisor machine on a terminal', () => {
+  it('Ctrl-A H lists the keys, Ctrl-A I shows the harts, Ctrl-A X quits with status 0', async () => {
+    const r = await runCliOnTty(['machine', '--bios', 'none', '--kernel', elf], [
+      { when: 'tick', send: '\x01h' },
+      { when: 'Ctrl-A X  quit', send: '\x01i' },
+      { when: 'hart 0: pc=', send: '\x01x' },
+    ]);
+    const out = r.stdout.replace(/\r/g, '');
+    expect(out).toContain('tsvisor-e2e: hello\ntick\n');
+    expect(out).toMatch(/hart 0: pc=0x[0-9a-f]+ mode=M/);
+    expect(out).toContain('tsvisor: terminated (Ctrl-A X)');
+    expect(r.status).toBe(0);
   });
 });
 

@@ -78,3 +78,29 @@ export function runCli(
     }
   });
 }
+
+/**
+ * Runs `tsvisor <args>` on a pseudo-terminal (util-linux `script`), so stdin is a TTY in raw
+ * mode; `respond` types keys once the output shows a marker.
+ */
+export function runCliOnTty(args: string[], respond: { when: string; send: string }[], timeoutMs = 60_000): Promise<CliResult> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, '--conditions=@tsvisor/source', '--import', 'tsx', MAIN, ...args].map(quote).join(' ');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const pending = [...respond];
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      while (pending.length && stdout.includes(pending[0]!.when)) child.stdin.write(pending.shift()!.send);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, stdout, stderr });
+    });
+  });
+}
