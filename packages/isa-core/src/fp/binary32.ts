@@ -4,7 +4,7 @@
  * a double, and +, *, / and sqrt of binary32 values are computed in double with
  * their exact error, then rounded once to binary32 by roundToF32.
  */
-import { f32Bits, f32FromBits, isF32NaN, isF32SNaN } from './bits.js';
+import { ARG, f32Bits, f32FromBits, isF32NaN, isF32SNaN } from './bits.js';
 import {
   F32_CANONICAL_NAN, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
   FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
@@ -28,7 +28,10 @@ function invalid(r: FpResult): void {
   r.lo = F32_CANONICAL_NAN;
 }
 
-function sumToF32(r: FpResult, x: number, y: number, rm: number): void {
+/** Rounds ARG[0] + ARG[1] to binary32. */
+function sumToF32(r: FpResult, rm: number): void {
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   const s = x + y;
   if (s !== s) return invalid(r); // inf - inf
   if (s === Infinity || s === -Infinity) {
@@ -40,19 +43,24 @@ function sumToF32(r: FpResult, x: number, y: number, rm: number): void {
     return;
   }
   const t = twoSumErr(x, y, s);
-  roundToF32(r, s, t > 0 ? 1 : t < 0 ? -1 : 0, rm);
+  ARG[0] = s;
+  roundToF32(r, t > 0 ? 1 : t < 0 ? -1 : 0, rm);
 }
 
 /** FADD.S */
 export function f32Add(r: FpResult, a: number, b: number, rm: number): void {
   if (nan2(r, a, b)) return;
-  sumToF32(r, f32FromBits(a), f32FromBits(b), rm);
+  ARG[0] = f32FromBits(a);
+  ARG[1] = f32FromBits(b);
+  sumToF32(r, rm);
 }
 
 /** FSUB.S */
 export function f32Sub(r: FpResult, a: number, b: number, rm: number): void {
   if (nan2(r, a, b)) return;
-  sumToF32(r, f32FromBits(a), -f32FromBits(b), rm);
+  ARG[0] = f32FromBits(a);
+  ARG[1] = -f32FromBits(b);
+  sumToF32(r, rm);
 }
 
 /** FMUL.S: the product of two binary32 values is exact in binary64. */
@@ -64,7 +72,8 @@ export function f32Mul(r: FpResult, a: number, b: number, rm: number): void {
     r.lo = f32Bits(p);
     return;
   }
-  roundToF32(r, p, 0, rm);
+  ARG[0] = p;
+  roundToF32(r, 0, rm);
 }
 
 /** FDIV.S */
@@ -87,7 +96,8 @@ export function f32Div(r: FpResult, a: number, b: number, rm: number): void {
   const p = q * y;
   const rem = x - p - twoProductErr(q, y, p);
   const dir = rem === 0 ? 0 : (rem > 0) === (y > 0) ? 1 : -1;
-  roundToF32(r, q, dir, rm);
+  ARG[0] = q;
+  roundToF32(r, dir, rm);
 }
 
 /** FSQRT.S */
@@ -106,7 +116,8 @@ export function f32Sqrt(r: FpResult, a: number, rm: number): void {
   const q = Math.sqrt(x);
   const p = q * q;
   const rem = x - p - twoProductErr(q, q, p);
-  roundToF32(r, q, rem > 0 ? 1 : rem < 0 ? -1 : 0, rm);
+  ARG[0] = q;
+  roundToF32(r, rem > 0 ? 1 : rem < 0 ? -1 : 0, rm);
 }
 
 /**
@@ -129,7 +140,9 @@ export function f32Fma(r: FpResult, a: number, b: number, c: number, negProd: bo
   }
   const p = negProd ? -(x * y) : x * y;
   const z = negAdd ? -f32FromBits(c) : f32FromBits(c);
-  sumToF32(r, p, z, rm);
+  ARG[0] = p;
+  ARG[1] = z;
+  sumToF32(r, rm);
 }
 
 /**

@@ -5,7 +5,7 @@
  * error, which decides the other rounding modes and NX. Results that may
  * overflow, be tiny, or whose error cannot be proven exact go to a BigInt path.
  */
-import { f64FromHalves, f64Split, isF64NaN, isF64SNaN, nextAway, nextTowardZero } from './bits.js';
+import { ARG, f64FromHalves, f64Split, isF64NaN, isF64SNaN, stepArg } from './bits.js';
 import {
   F64_CANONICAL_NAN_HI, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
   FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
@@ -61,14 +61,28 @@ function addBig(r: FpResult, negA: boolean, sigA: bigint, expA: number, negB: bo
   roundPackBig(r, true, sum < 0n, sum < 0n ? -sum : sum, e, rm);
 }
 
-/** x + y for finite x, y whose exact sum is needed; s = x + y already computed and finite. */
-function finishSum(r: FpResult, x: number, y: number, s: number, rm: number): void {
+/** x + y for finite x = ARG[0], y = ARG[1], with s = ARG[2] = x + y already computed and finite. */
+function finishSum(r: FpResult, rm: number): void {
+  const x = ARG[0]!;
+  const y = ARG[1]!;
+  const s = ARG[2]!;
   if (s === 0) return setZero(r, zeroSumNeg(signBit(x), signBit(y), rm));
   const t = twoSumErr(x, y, s);
   if (t === 0) return setDouble(r, s);
-  // A tie (for RMM) is an error of exactly half the gap to the neighbour away from zero.
-  const tie = rm === RM_RMM && (t > 0) === (s > 0) && 2 * Math.abs(t) === Math.abs(nextAway(s) - s);
-  finishF64(r, s, t > 0 ? 1 : -1, tie, rm);
+  const tie = rm === RM_RMM && isHalfAway(t, s);
+  ARG[0] = s;
+  finishF64(r, t > 0 ? 1 : -1, tie, rm);
+}
+
+/**
+ * Whether an error err of the same sign as d is exactly half the gap between d and
+ * its neighbour away from zero (an exact tie, which only RMM rounds differently).
+ */
+function isHalfAway(err: number, d: number): boolean {
+  if ((err > 0) !== (d > 0)) return false;
+  ARG[1] = d;
+  stepArg(1, true);
+  return 2 * Math.abs(err) === Math.abs(ARG[1]! - d);
 }
 
 function add(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
@@ -82,7 +96,10 @@ function add(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm
     unpackF64(ub, bLo, bHi);
     return addBig(r, ua.neg, ua.sig, ua.exp, ub.neg, ub.sig, ub.exp, rm);
   }
-  finishSum(r, x, y, s, rm);
+  ARG[0] = x;
+  ARG[1] = y;
+  ARG[2] = s;
+  finishSum(r, rm);
 }
 
 /** FADD.D */
@@ -111,8 +128,9 @@ export function f64Mul(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: 
   if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND) {
     const e = twoProductErr(x, y, p);
     if (e === 0) return setDouble(r, p);
-    const tie = rm === RM_RMM && (e > 0) === (p > 0) && 2 * Math.abs(e) === Math.abs(nextAway(p) - p);
-    return finishF64(r, p, e > 0 ? 1 : -1, tie, rm);
+    const tie = rm === RM_RMM && isHalfAway(e, p);
+    ARG[0] = p;
+    return finishF64(r, e > 0 ? 1 : -1, tie, rm);
   }
   unpackF64(ua, aLo, aHi);
   unpackF64(ub, bLo, bHi);
@@ -139,7 +157,8 @@ export function f64Div(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: 
     const rem = x - p - twoProductErr(q, y, p);
     if (rem === 0) return setDouble(r, q);
     // A quotient of two 53-bit significands is never exactly halfway.
-    return finishF64(r, q, (rem > 0) === (y > 0) ? 1 : -1, false, rm);
+    ARG[0] = q;
+    return finishF64(r, (rem > 0) === (y > 0) ? 1 : -1, false, rm);
   }
   unpackF64(ua, aLo, aHi);
   unpackF64(ub, bLo, bHi);
@@ -179,7 +198,8 @@ export function f64Sqrt(r: FpResult, aLo: number, aHi: number, rm: number): void
     const p = q * q;
     const rem = x - p - twoProductErr(q, q, p);
     if (rem === 0) return setDouble(r, q);
-    return finishF64(r, q, rem > 0 ? 1 : -1, false, rm);
+    ARG[0] = q;
+    return finishF64(r, rem > 0 ? 1 : -1, false, rm);
   }
   unpackF64(ua, aLo, aHi);
   let sig = ua.sig;
@@ -203,7 +223,10 @@ export function f64Sqrt(r: FpResult, aLo: number, aHi: number, rm: number): void
  * the nearest double except when w is exactly half a gap and v pushes past it. Returns
  * false (use the BigInt path) when s is out of the range where the analysis holds.
  */
-function fmaFast(r: FpResult, p: number, e: number, z: number, rm: number): boolean {
+function fmaFast(r: FpResult, rm: number): boolean {
+  const p = ARG[0]!;
+  const e = ARG[1]!;
+  const z = ARG[2]!;
   const s1 = p + z;
   const t1 = twoSumErr(p, z, s1);
   const u = t1 + e;
@@ -213,20 +236,31 @@ function fmaFast(r: FpResult, p: number, e: number, z: number, rm: number): bool
   if (!(as >= LO_BOUND && as < P_MAX)) return false;
   const w = twoSumErr(s1, u, s);
   if (w === 0) {
-    if (v === 0) setDouble(r, s);
-    else finishF64(r, s, v > 0 ? 1 : -1, false, rm);
+    if (v === 0) {
+      setDouble(r, s);
+    } else {
+      ARG[0] = s;
+      finishF64(r, v > 0 ? 1 : -1, false, rm);
+    }
     return true;
   }
   const wDir = w > 0 ? 1 : -1;
   const away = (w > 0) === (s > 0);
-  const n = away ? nextAway(s) : nextTowardZero(s);
+  ARG[1] = s;
+  stepArg(1, away);
+  const n = ARG[1]!;
+  let dir = wDir;
+  let tie = false;
+  ARG[0] = s;
   if (2 * Math.abs(w) === Math.abs(n - s)) {
-    if (v === 0) finishF64(r, s, wDir, away, rm); // an exact tie
-    else if ((v > 0) === (w > 0)) finishF64(r, n, -wDir, false, rm); // just past the midpoint
-    else finishF64(r, s, wDir, false, rm);
-    return true;
+    if (v === 0) {
+      tie = away; // an exact tie
+    } else if ((v > 0) === (w > 0)) {
+      ARG[0] = n; // just past the midpoint: the neighbour is nearer
+      dir = -wDir;
+    }
   }
-  finishF64(r, s, wDir, false, rm);
+  finishF64(r, dir, tie, rm);
   return true;
 }
 
@@ -259,16 +293,27 @@ export function f64Fma(
   }
   if (exactProduct) {
     if (p === Infinity || p === -Infinity) return setDouble(r, p);
-    return finishSum(r, p, z, p + z, rm); // p is a signed zero
+    ARG[0] = p;
+    ARG[1] = z;
+    ARG[2] = p + z; // p is a signed zero
+    return finishSum(r, rm);
   }
   const ap = Math.abs(p0);
   if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND) {
     const e0 = twoProductErr(x, y, p0);
     if (e0 === 0) {
       const s = p + z;
-      if (s !== Infinity && s !== -Infinity) return finishSum(r, p, z, s, rm);
-    } else if (fmaFast(r, p, negProd ? -e0 : e0, z, rm)) {
-      return;
+      if (s !== Infinity && s !== -Infinity) {
+        ARG[0] = p;
+        ARG[1] = z;
+        ARG[2] = s;
+        return finishSum(r, rm);
+      }
+    } else {
+      ARG[0] = p;
+      ARG[1] = negProd ? -e0 : e0;
+      ARG[2] = z;
+      if (fmaFast(r, rm)) return;
     }
   }
   unpackF64(ua, aLo, aHi);

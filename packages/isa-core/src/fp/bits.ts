@@ -4,6 +4,13 @@ const buf = new ArrayBuffer(8);
 const f64 = new Float64Array(buf);
 const f32 = new Float32Array(buf);
 const i32 = new Int32Array(buf);
+/**
+ * Double-valued arguments of the larger helpers (roundToF32, finishF64, ...). V8 boxes a
+ * double passed as an argument to (or returned from) a call it does not inline, which
+ * allocates; a Float64Array slot does not. Callers store, then call; callees read first.
+ */
+export const ARG = new Float64Array(3);
+
 const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const LO = LITTLE ? 0 : 1;
 const HI = LITTLE ? 1 : 0;
@@ -41,6 +48,21 @@ export function f64Lo(x: number): number {
 export function f64Hi(x: number): number {
   f64[0] = x;
   return i32[HI]!;
+}
+
+/** ARG[i] becomes the double one ulp further from zero (away) or closer to zero (ARG[i] finite, non-zero). */
+export function stepArg(i: number, away: boolean): void {
+  f64[0] = ARG[i]!;
+  const lo = i32[LO]!;
+  if (away) {
+    const n = (lo + 1) | 0;
+    i32[LO] = n;
+    if (n === 0) i32[HI] = (i32[HI]! + 1) | 0;
+  } else {
+    i32[LO] = (lo - 1) | 0;
+    if (lo === 0) i32[HI] = (i32[HI]! - 1) | 0;
+  }
+  ARG[i] = f64[0]!;
 }
 
 /** The double one unit in the last place further from zero than x (x finite). */

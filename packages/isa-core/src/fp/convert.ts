@@ -3,7 +3,7 @@
  * Conversion and Move Instructions"). Out-of-range and NaN inputs saturate and
  * raise NV only (never NX); NaN converts to the largest positive integer.
  */
-import { f32Bits, f32FromBits, f64FromHalves, f64Hi, f64Lo, isF32NaN, isF32SNaN, isF64NaN, isF64SNaN } from './bits.js';
+import { ARG, f32Bits, f32FromBits, f64FromHalves, f64Hi, f64Lo, isF32NaN, isF32SNaN, isF64NaN, isF64SNaN } from './bits.js';
 import {
   F32_CANONICAL_NAN, F64_CANONICAL_NAN_HI, FFLAG_NV, FFLAG_NX, type FpResult,
   RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP,
@@ -48,7 +48,8 @@ export function f64ToF32(r: FpResult, lo: number, hi: number, rm: number): void 
     r.lo = f32Bits(x);
     return;
   }
-  roundToF32(r, x, 0, rm);
+  ARG[0] = x;
+  roundToF32(r, 0, rm);
 }
 
 function saturate(r: FpResult, kind: number, negative: boolean): void {
@@ -73,8 +74,9 @@ function saturate(r: FpResult, kind: number, negative: boolean): void {
   }
 }
 
-/** FCVT.{W,WU,L,LU}.{S,D} of the value x (a binary32 or binary64 value as a JS number). */
-function toInt(r: FpResult, x: number, kind: number, rm: number): void {
+/** FCVT.{W,WU,L,LU}.{S,D} of the value x = ARG[0] (a binary32 or binary64 value as a JS number). */
+function toInt(r: FpResult, kind: number, rm: number): void {
+  const x = ARG[0]!;
   if (x !== x) return saturate(r, kind, false);
   let t = x;
   let inexact = false;
@@ -136,12 +138,14 @@ function toInt(r: FpResult, x: number, kind: number, rm: number): void {
 
 /** FCVT.{W,WU,L,LU}.S; the result is (r.lo, r.hi), 32-bit kinds sign-extended. */
 export function f32ToInt(r: FpResult, a: number, kind: number, rm: number): void {
-  toInt(r, isF32NaN(a) ? NaN : f32FromBits(a), kind, rm);
+  ARG[0] = isF32NaN(a) ? NaN : f32FromBits(a);
+  toInt(r, kind, rm);
 }
 
 /** FCVT.{W,WU,L,LU}.D; the result is (r.lo, r.hi), 32-bit kinds sign-extended. */
 export function f64ToInt(r: FpResult, lo: number, hi: number, kind: number, rm: number): void {
-  toInt(r, isF64NaN(lo, hi) ? NaN : f64FromHalves(lo, hi), kind, rm);
+  ARG[0] = isF64NaN(lo, hi) ? NaN : f64FromHalves(lo, hi);
+  toInt(r, kind, rm);
 }
 
 /** FCVT.S.{W,WU,L,LU} (is64 = false, result in r.lo) and FCVT.D.{W,WU,L,LU} (result in r.lo, r.hi). */
@@ -165,7 +169,8 @@ export function intToFloat(r: FpResult, lo: number, hi: number, kind: number, is
       } else {
         // Keep 53 bits; the dropped ones only matter as a sticky bit below binary32's precision.
         const d = (uhi * 2 ** 21 + (ulo >>> 11)) * 2048;
-        roundToF32(r, neg ? -d : d, (ulo & 0x7ff) === 0 ? 0 : neg ? -1 : 1, rm);
+        ARG[0] = neg ? -d : d;
+        roundToF32(r, (ulo & 0x7ff) === 0 ? 0 : neg ? -1 : 1, rm);
       }
       return;
     }
@@ -176,6 +181,7 @@ export function intToFloat(r: FpResult, lo: number, hi: number, kind: number, is
     r.lo = f64Lo(v);
     r.hi = f64Hi(v);
   } else {
-    roundToF32(r, v, 0, rm);
+    ARG[0] = v;
+    roundToF32(r, 0, rm);
   }
 }

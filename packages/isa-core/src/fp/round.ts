@@ -6,7 +6,7 @@
  * unbounded) and inexact; overflow when the rounded result with unbounded
  * exponent exceeds the largest finite number.
  */
-import { f32Bits, f64Hi, f64Lo, f64Split, nextAway, nextTowardZero } from './bits.js';
+import { ARG, f32Bits, f64Hi, f64Lo, f64Split, stepArg } from './bits.js';
 import { FFLAG_NX, FFLAG_OF, FFLAG_UF, type FpResult, RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP } from './defs.js';
 
 const TWO32 = 4294967296;
@@ -82,11 +82,12 @@ const F32_MAX = (2 - 2 ** -23) * 2 ** 127;
 const F32_ULP = new Float64Array(256).map((_, e) => 2 ** (e - 150));
 
 /**
- * Rounds `d + eps` to binary32 under `rm`, where eps is an infinitesimal whose
- * sign is `dir` (-1, 0, +1; the sign of exact - d). d must be finite. Writes
- * the bit pattern to r.lo and ORs the flags into r.flags.
+ * Rounds `d + eps` to binary32 under `rm`, where d = ARG[0] (finite) and eps is an
+ * infinitesimal whose sign is `dir` (-1, 0, +1; the sign of exact - d). Writes the
+ * bit pattern to r.lo and ORs the flags into r.flags.
  */
-export function roundToF32(r: FpResult, d: number, dir: number, rm: number): void {
+export function roundToF32(r: FpResult, dir: number, rm: number): void {
+  let d = ARG[0]!;
   if (d === 0) {
     r.lo = f32Bits(d);
     return;
@@ -183,35 +184,40 @@ export function roundToF32(r: FpResult, d: number, dir: number, rm: number): voi
 }
 
 /**
- * Finishes a binary64 fast path: d is the round-to-nearest-even result of an
+ * Finishes a binary64 fast path: d = ARG[0] is the round-to-nearest-even result of an
  * operation whose exact value is d + eps with sign(eps) = dir; `tie` says the
  * exact value lies exactly halfway between d and its neighbour away from zero.
  * The caller guarantees |d| >= 2^-1021 when dir != 0, so the result is never tiny.
  */
-export function finishF64(r: FpResult, d: number, dir: number, tie: boolean, rm: number): void {
-  let x = d;
+export function finishF64(r: FpResult, dir: number, tie: boolean, rm: number): void {
+  const d = ARG[0]!;
   if (dir !== 0) {
     r.flags |= FFLAG_NX;
     const magDir = d < 0 ? -dir : dir;
+    let step = 0; // +1: one ulp away from zero, -1: one ulp towards zero
     switch (rm) {
       case RM_RNE:
         break;
       case RM_RTZ:
-        if (magDir < 0) x = nextTowardZero(d);
+        if (magDir < 0) step = -1;
         break;
       case RM_RDN:
-        if (dir < 0) x = d > 0 ? nextTowardZero(d) : nextAway(d);
+        if (dir < 0) step = d > 0 ? -1 : 1;
         break;
       case RM_RUP:
-        if (dir > 0) x = d > 0 ? nextAway(d) : nextTowardZero(d);
+        if (dir > 0) step = d > 0 ? 1 : -1;
         break;
       default: // RM_RMM
-        if (tie && magDir > 0) x = nextAway(d);
+        if (tie && magDir > 0) step = 1;
         break;
     }
-    if (x === Infinity || x === -Infinity) r.flags |= FFLAG_OF;
+    if (step !== 0) {
+      stepArg(0, step > 0);
+      const x = ARG[0]!;
+      if (x === Infinity || x === -Infinity) r.flags |= FFLAG_OF;
+    }
   }
-  f64Split(x, r);
+  f64Split(ARG[0]!, r);
 }
 
 // ---- BigInt slow path: exact operands, any exponent ----
