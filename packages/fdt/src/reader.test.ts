@@ -37,3 +37,11 @@ describe('parseDtb on damaged input', () => {
     expect(() => parseDtb(fdt.build())).toThrow(/deeper than 64 levels/);
   });
 });
+
+describe('parseDtb on damaged strings', () => {
+  it('a name byte sequence that decodes past U+10FFFF is read as U+FFFD (found by the property test above)', async () => {
+    const { utf8Decode } = await import('./utf8.js');
+    expect(utf8Decode(Uint8Array.of(0xf4, 0xa1, 0x80, 0x80))).toBe('\ufffd');
+    expect(utf8Decode(Uint8Array.of(0x61))).toBe('a');
+  });
+});

@@ -23,7 +23,8 @@ export function utf8Decode(b: Uint8Array): string {
     else if (c >= 0xf0) cp = ((c & 0x07) << 18) | ((b[i++] & 0x3f) << 12) | ((b[i++] & 0x3f) << 6) | (b[i++] & 0x3f);
     else if (c >= 0xe0) cp = ((c & 0x0f) << 12) | ((b[i++] & 0x3f) << 6) | (b[i++] & 0x3f);
     else cp = ((c & 0x1f) << 6) | (b[i++] & 0x3f);
-    s += String.fromCodePoint(cp);
+    // Damaged input (a code point past U+10FFFF or a lone surrogate) becomes U+FFFD, never an exception.
+    s += cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
   }
   return s;
 }

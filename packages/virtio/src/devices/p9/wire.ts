@@ -24,7 +24,8 @@ export function utf8Decode(b: Uint8Array): string {
     else if (c >= 0xf0) { cp = ((c & 7) << 18) | ((b[i + 1]! & 63) << 12) | ((b[i + 2]! & 63) << 6) | (b[i + 3]! & 63); i += 4; }
     else if (c >= 0xe0) { cp = ((c & 15) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63); i += 3; }
     else { cp = ((c & 31) << 6) | (b[i + 1]! & 63); i += 2; }
-    s += String.fromCodePoint(cp);
+    // A guest's damaged name (past U+10FFFF or a lone surrogate) becomes U+FFFD, never an exception.
+    s += cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
   }
   return s;
 }
