@@ -39,7 +39,6 @@ static uint64_t s_sret_to_s(uint64_t a) {
   return out;
 }
 
-/* Counts both the trap and the mode it landed in (for delegation checks). */
 int main(void) {
   csr_write(stvec, (unsigned long)rt_strap_entry);
 
@@ -116,7 +115,7 @@ int main(void) {
   EXPECT_TRAP(rt_enter_mode(PRV_S, do_illegal, 0));
   rt_check_eq("S illegal delegated: taken in S", rt_trap.mode, PRV_S);
   rt_check_eq("sstatus.SPP = S", rt_trap.prev, PRV_S);
-  rt_check("stval is 0 or the bits", csr_read(stval) == 0);
+  rt_check_eq("stval: 0 or the instruction bits, here both 0", csr_read(stval), 0);
   EXPECT_TRAP(__asm__ volatile(".option push\n.option norvc\nebreak\n.option pop"));
   rt_check_eq("M ebreak is never delegated", rt_trap.mode, PRV_M);
   csr_write(medeleg, 0);

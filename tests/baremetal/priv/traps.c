@@ -103,7 +103,7 @@ int main(void) {
   /* --- illegal instruction --- */
   EXPECT_TRAP(__asm__ volatile(".word 0x00000000"));    /* all-zero: defined illegal */
   rt_check_eq("all-zero instruction: illegal", rt_trap.cause, CAUSE_ILLEGAL_INSTRUCTION);
-  rt_check("illegal mtval is 0 or the bits", rt_trap.tval == 0 || rt_trap.tval == 0);
+  rt_check_eq("illegal mtval: 0 or the instruction bits, here both 0", rt_trap.tval, 0);
   EXPECT_TRAP(__asm__ volatile(".word 0xffffffff"));
   rt_check_eq("all-ones instruction: illegal", rt_trap.cause, CAUSE_ILLEGAL_INSTRUCTION);
   rt_check("all-ones mtval is 0 or the bits", rt_trap.tval == 0 || rt_trap.tval == 0xffffffffUL);

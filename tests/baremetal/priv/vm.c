@@ -67,6 +67,27 @@ static uint64_t u_load(uint64_t a) { return *(volatile uint64_t *)a; }
 static uint64_t u_store(uint64_t a) { *(volatile uint64_t *)a = 0xabcdef; return 0; }
 static uint64_t u_call(uint64_t a) { return ((uint64_t (*)(void))a)(); }
 
+/* Delegated page faults need U code on U pages and an S handler on supervisor pages:
+ * the image is also mapped at ALIAS (U=1), and U code runs there through u_tramp, which
+ * moves sp into the alias, calls u_target and returns with the runtime's ecall. */
+#define ALIAS_OFF 0x40000000UL
+static volatile uint64_t u_target;
+extern uint64_t u_tramp(uint64_t);
+__asm__(".balign 4\n"
+        "u_tramp:\n"
+        "  li t0, 0x40000000\n"
+        "  add sp, sp, t0\n"
+        "  la t1, u_target\n"
+        "  ld t1, 0(t1)\n"
+        "  jalr t1\n"
+        "  li a7, 0x52455431\n"
+        "  ecall\n");
+
+static uint64_t run_u_alias(uint64_t (*fn)(uint64_t), uint64_t arg) {
+  u_target = (uint64_t)fn + ALIAS_OFF;
+  return rt_enter_mode(PRV_U, (uint64_t (*)(uint64_t))((uint64_t)u_tramp + ALIAS_OFF), arg);
+}
+
 static void use_root(unsigned long mode, uint64_t *root) {
   csr_write(satp, (mode << 60) | ((uint64_t)root >> 12));
   __asm__ volatile("sfence.vma" ::: "memory");
@@ -160,6 +181,25 @@ static void run_mode(unsigned long mode, int nlevels, const char *label) {
   expect_fault("S fetch from a U page, even with SUM", PRV_S, u_call, VA_X, CAUSE_FETCH_PAGE_FAULT);
   csr_clear(mstatus, MSTATUS_SUM);
   rt_check_eq(nm("S load from a supervisor page"), rt_enter_mode(PRV_S, u_load, VA_NOU), data_pg[0]);
+
+  /* Page faults delegated to S (medeleg 12, 13, 15): U code at the alias, S handler on
+   * supervisor pages; scause/stval/sepc and SPP as in the supervisor trap CSRs. */
+  map(root_s, 0x80000000UL + ALIAS_OFF, 0x80000000UL, 2, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D);
+  use_root(mode, root_s);
+  csr_write(stvec, (unsigned long)rt_strap_entry);
+  csr_write(medeleg, (1UL << CAUSE_FETCH_PAGE_FAULT) | (1UL << CAUSE_LOAD_PAGE_FAULT) | (1UL << CAUSE_STORE_PAGE_FAULT));
+  csr_set(mstatus, MSTATUS_SUM);   /* the S handler reads the U instruction to skip it */
+  rt_check_eq(nm("U code on the alias runs"), run_u_alias(u_load, VA_RW), data_pg[0]);
+  EXPECT_TRAP(run_u_alias(u_load, VA_UNMAPPED + 40));
+  rt_check_eq(nm("delegated load page fault taken in S"), rt_trap.mode, PRV_S);
+  rt_check_eq(nm("scause = load page fault"), rt_trap.cause, CAUSE_LOAD_PAGE_FAULT);
+  rt_check_eq(nm("stval = the virtual address"), rt_trap.tval, VA_UNMAPPED + 40);
+  rt_check_eq(nm("sstatus.SPP = U"), rt_trap.prev, PRV_U);
+  rt_check(nm("sepc is in the alias"), rt_trap.epc >= 0x80000000UL + ALIAS_OFF && rt_trap.epc < 0xc4000000UL);
+  EXPECT_TRAP(run_u_alias(u_store, VA_RO));
+  rt_check_eq(nm("delegated store page fault"), rt_trap.cause | (rt_trap.mode << 8), CAUSE_STORE_PAGE_FAULT | (PRV_S << 8));
+  csr_write(medeleg, 0);
+  csr_clear(mstatus, MSTATUS_SUM);
 
   csr_write(satp, 0);
   __asm__ volatile("sfence.vma" ::: "memory");
