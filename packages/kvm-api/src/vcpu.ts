@@ -6,7 +6,7 @@
  */
 import {
   SBI_ERR_NOT_SUPPORTED, SBI_HSM_STATE_STARTED, SBI_HSM_STATE_STOPPED, SBI_HSM_STATE_SUSPENDED, SBI_SUCCESS,
-  createSbi, kvmSbiRoute, legacyExtension, time, ipi, rfence, hsm, srst, dbcn, susp, sta, fwft, experimental, vendor,
+  createSbi, kvmSbiRoute, legacyExtension, pmu, time, ipi, rfence, hsm, srst, dbcn, susp, sta, fwft, experimental, vendor,
   KVM_SBI_SPLIT,
 } from '@tsvisor/sbi';
 import type { Sbi, SbiExtensionName, SbiOutcome, StaExtension } from '@tsvisor/sbi';
@@ -30,9 +30,9 @@ import {
 import type { KvmIsaExt, KvmSbiExt } from './onereg';
 import type { VmInternals } from './vm';
 
-/** KVM's SBI_EXT ids -> our SBI modules (BASE is always on; PMU and MPXY are not implemented). */
+/** KVM's SBI_EXT ids -> our SBI modules (BASE is always on; MPXY is not implemented; PMU has firmware counters only). */
 const SBI_EXT_MODULE: Readonly<Record<KvmSbiExt, SbiExtensionName | undefined>> = {
-  V01: 'legacy', TIME: 'time', IPI: 'ipi', RFENCE: 'rfence', SRST: 'srst', HSM: 'hsm', PMU: undefined,
+  V01: 'legacy', TIME: 'time', IPI: 'ipi', RFENCE: 'rfence', SRST: 'srst', HSM: 'hsm', PMU: 'pmu',
   EXPERIMENTAL: 'experimental', VENDOR: 'vendor', DBCN: 'dbcn', STA: 'sta', SUSP: 'susp', FWFT: 'fwft', MPXY: undefined,
 };
 
@@ -144,7 +144,7 @@ export class Vcpu {
       route: kvmSbiRoute,
       extensions: [
         legacyExtension(platform), time(platform), ipi(platform), rfence(platform), hsm(platform), srst(platform),
-        dbcn(platform, platform.memory), susp(platform), sta(platform.memory), fwft({}), experimental(), vendor(),
+        pmu(platform.memory), dbcn(platform, platform.memory), susp(platform), sta(platform.memory), fwft({}), experimental(), vendor(),
       ],
     });
     for (const e of KVM_RISCV_SBI_EXT_IDS) {
