@@ -6,6 +6,7 @@
 
 struct trap_rec last;
 volatile int fetch_test;
+long (*volatile hs_hook)(u64 *frame, u64 cause);
 void (*volatile irq_hook)(i64 level, u64 cause);
 extern u64 run_result;
 static int failures;
@@ -51,6 +52,7 @@ long trap_handler(u64 *frame, long level) {
     csrw(sscratch, (u64)(level == LVL_HS ? hs_trap_stack_top : vs_trap_stack_top));
     exit_ecall((long)frame[10]);
   }
+  if (level == LVL_HS && hs_hook && hs_hook(frame, cause)) return 0;
   last.count++;
   last.level = level;
   last.cause = cause;

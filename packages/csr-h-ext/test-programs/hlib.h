@@ -4,6 +4,7 @@
 
 typedef unsigned long u64;
 typedef long i64;
+typedef unsigned int u32;
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -92,6 +93,9 @@ extern struct trap_rec last;
 extern volatile int fetch_test;
 /* Called for interrupts with (level, cause); it must clear the source. */
 extern void (*volatile irq_hook)(i64 level, u64 cause);
+
+/* An HS-level handler that may take a trap over (it sets sepc itself and returns nonzero). */
+extern long (*volatile hs_hook)(u64 *frame, u64 cause);
 
 void trap_reset(void);
 /* The cause of the last trap since trap_reset(), or -1 if none was taken. */

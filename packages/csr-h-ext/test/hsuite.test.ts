@@ -7,13 +7,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { H_0_6_1, H_1_0 } from '../src/index.js';
 import { parseLines, programElf, runOurs, type Line, type Run } from './run.js';
 
-let elf: string;
 let r10: Run;
 let r061: Run;
+let hv10: Run;
+let hv061: Run;
 beforeAll(async () => {
-  elf = programElf('hsuite');
+  const elf = programElf('hsuite');
   r10 = await runOurs(elf, H_1_0);
   r061 = await runOurs(elf, H_0_6_1);
+  const hv = programElf('hvisor');
+  hv10 = await runOurs(hv, H_1_0);
+  hv061 = await runOurs(hv, H_0_6_1);
 });
 
 function failures(lines: Map<string, Line>): Record<string, string> {
@@ -77,5 +81,19 @@ describe('hsuite under hypervisor(H_0_6_1)', () => {
       'VS:amo-misaligned->HS.GVA': '0x0',
       'VS:amo-misaligned->M.GVA': '0x0',
     });
+  });
+});
+
+describe('hvisor (an HS hypervisor running a VS guest: SRET into VS, MMIO emulation, guest Sstc timer)', () => {
+  it('passes under H 1.0, emulating MMIO from htinst', () => {
+    expect(hv10.status).toBe(0);
+    expect(hv10.output).toContain('done: all ok');
+    expect(failures(parseLines(hv10.output))).toEqual({});
+    expect(parseLines(hv10.output).get('hv:hlvx-fallback-used')?.value).toBe('0x0');
+  });
+
+  it('under 0.6.1 only the guest timer is missing (no henvcfg.STCE, so no Sstc for VS)', () => {
+    expect(hv061.status).toBe(0);
+    expect(failures(parseLines(hv061.output))).toEqual({ 'hv:guest-timer-ticks': '0x0' });
   });
 });
