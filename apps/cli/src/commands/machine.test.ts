@@ -55,6 +55,22 @@ describe('tsvisor machine on a terminal', () => {
   });
 });
 
+describe('tsvisor machine: a hung guest can be inspected', () => {
+  it('SIGUSR1 prints each hart\'s pc, mode and last trap on stderr and the guest keeps running', async () => {
+    // The guest waits for a line that does not come until after the signal.
+    const r = await runCli(['machine', '--bios', 'none', '--kernel', elf, '--smp', '2'], {
+      respond: [
+        { when: 'tick\n', signal: 'SIGUSR1' },
+        { when: 'hart 1: pc=', send: 'after\n' },
+      ],
+    });
+    expect(r.stderr).toMatch(/^hart 0: pc=0x8[0-9a-f]+ mode=M (running|wfi); last trap: M: interrupt 7 \(MTI\) at epc 0x8[0-9a-f]+ tval 0x0\n/);
+    expect(r.stderr).toMatch(/hart 1: pc=0x8[0-9a-f]+ mode=M wfi; last trap: none\n/);
+    expect(r.stdout).toBe('tsvisor-e2e: hello\ntick\ngot: after\n');
+    expect(r.status).toBe(7);
+  });
+});
+
 describe('tsvisor machine --h-ext', () => {
   it('adds the H extension to every hart (riscv,isa has h)', async () => {
     const out = join(scratchDir(), 'h.dtb');

@@ -37,6 +37,13 @@ export function buildGuest(name: string, textAddr = 0x8000_0000, out = `${name}.
   return elf;
 }
 
+/** Once stdout (or stderr) contains `when`: type `send` on stdin, or send `signal`. */
+export interface Response {
+  when: string;
+  send?: string;
+  signal?: NodeJS.Signals;
+}
+
 export interface CliResult {
   status: number | null;
   stdout: string;
@@ -46,7 +53,7 @@ export interface CliResult {
 /** Runs `tsvisor <args>` (as `pnpm tsvisor` does), feeding `input` on stdin after `inputDelayMs`. */
 export function runCli(
   args: string[],
-  opts: { input?: string; inputDelayMs?: number; timeoutMs?: number; respond?: { when: string; send: string }[] } = {},
+  opts: { input?: string; inputDelayMs?: number; timeoutMs?: number; respond?: Response[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--conditions=@tsvisor/source', '--import', 'tsx', MAIN, ...args], {
@@ -56,12 +63,22 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     const pending = [...(opts.respond ?? [])];
+    // Type into the guest (or signal it) once its output shows a prompt or marker.
+    const check = () => {
+      while (pending.length && (stdout + stderr).includes(pending[0]!.when)) {
+        const r = pending.shift()!;
+        if (r.send !== undefined) child.stdin.write(r.send);
+        if (r.signal) child.kill(r.signal);
+      }
+    };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
-      // Type into the guest once its output shows a prompt or marker.
-      while (pending.length && stdout.includes(pending[0]!.when)) child.stdin.write(pending.shift()!.send);
+      check();
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      check();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (status) => {
