@@ -1,14 +1,14 @@
 // Fetches the Debian riscv64 guest through a private apt configuration and builds its initramfs.
 // Host-side tooling: node modules and host programs (apt-get, dpkg-deb, qemu-riscv64) are fine here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CpioWriter, gzipStored } from '@tsvisor/loader';
 
 /** Bumped when the initramfs contents change, so cached guests are rebuilt. */
-export const INITRAMFS_VERSION = 5;
+export const INITRAMFS_VERSION = 6;
 
 /** The kernel modules the virtio, 9p, ext4 and KVM work needs (dependencies are added from modules.dep). */
 export const WANTED_MODULES = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', '9p', '9pnet', '9pnet_virtio', 'ext4', 'kvm'];
@@ -266,6 +266,13 @@ export function buildInitramfs(opts: { busybox: string; modulesDir: string; kern
   return { cpio: cpio.finish(), modulesCpio: mods.finish(), modules: order.map(moduleName) };
 }
 
+/** Writes a file under a temporary name and renames it: a guest booting from the cache meanwhile reads the old or the new file, never half of one. */
+function replaceFile(path: string, data: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 /**
  * Makes sure the guest is in the cache and returns its paths. Idempotent: a second call reads
  * the cache (and rebuilds only the initramfs, if INITRAMFS_VERSION changed).
@@ -296,7 +303,7 @@ export function ensureGuest(options: { cacheDir?: string; log?: Log } = {}): Gue
   const vmlinux = readdirSync(join(kernelDir, 'boot')).find((f) => f.startsWith('vmlinu'));
   if (!vmlinux) throw new Error(`no boot/vmlinu* in ${kernelDeb}`);
   const kernelVersion = vmlinux.replace(/^vmlinu[xz]-/, '');
-  copyFileSync(join(kernelDir, 'boot', vmlinux), image);
+  replaceFile(image, readFileSync(join(kernelDir, 'boot', vmlinux)));
   const modulesDir = [join(kernelDir, 'usr/lib/modules', kernelVersion), join(kernelDir, 'lib/modules', kernelVersion)].find(existsSync);
   if (!modulesDir) throw new Error(`no modules folder for ${kernelVersion} in ${kernelDeb}`);
   log('guest: building the initramfs');
@@ -304,7 +311,7 @@ export function ensureGuest(options: { cacheDir?: string; log?: Log } = {}): Gue
   const loadModules = readFileSync(new URL('./load-modules.sh', import.meta.url), 'utf8');
   const { cpio, modulesCpio, modules } = buildInitramfs({ busybox: join(busyboxDir, 'usr/bin/busybox'), modulesDir, kernelVersion, init, loadModules });
   // Two gzip members (Linux unpacks concatenated archives): busybox compressed, the modules stored.
-  writeFileSync(initramfs, Buffer.concat([gzipSync(cpio, { level: 9 }), gzipStored(modulesCpio)]));
+  replaceFile(initramfs, Buffer.concat([gzipSync(cpio, { level: 9 }), gzipStored(modulesCpio)]));
   const manifest: Manifest = { initramfsVersion: INITRAMFS_VERSION, kernelVersion, kernelPackage, modules };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   log(`guest: initramfs ${relative(cacheDir, initramfs)}: ${cpio.length} + ${modulesCpio.length} bytes of cpio, modules ${modules.join(' ')}`);
