@@ -318,6 +318,38 @@ describe('timer and interrupts', () => {
   });
 });
 
+describe('system suspend (SUSP): checked in the kernel, carried out by the VMM', () => {
+  const image = assemble('susp', `
+    bnez a1, resumed
+    li a7, 0x53555350     # SUSP.system_suspend(SUSPEND_TO_RAM, resumed, 0x77)
+    li a6, 0
+    li a0, 0
+    la a1, resumed
+    li a2, 0x77
+    ecall
+    li t0, 0x10000000     # only reached when the suspend failed
+    sd a0, 0(t0)
+  resumed:
+    li t0, 0x10000100
+    sd a1, 0(t0)`);
+
+  it('the VMM gets the call once the checks pass, and the vCPU resumes at resume_addr with a1 = opaque', () => {
+    const { vcpu } = boot(image);
+    vcpu.setOneReg(KVM_REG.sbiExt('SUSP'), 1n);
+    const e = runToExit(vcpu);
+    expect(e).toMatchObject({ reason: 'riscv-sbi', extensionId: 0x53555350, functionId: 0 });
+    (e as { ret: [bigint, bigint] }).ret[0] = 0n;
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', physAddr: 0x1000_0100n, data: le(0x77) });
+  });
+
+  it('with another vCPU running the guest gets SBI_ERR_DENIED and the VMM sees nothing', () => {
+    const { vcpus } = boot(image, { vcpus: 2 });
+    vcpus[1]!.setMpState({ mpState: KVM_MP_STATE_RUNNABLE });
+    vcpus[0]!.setOneReg(KVM_REG.sbiExt('SUSP'), 1n);
+    expect(runToExit(vcpus[0]!)).toMatchObject({ reason: 'mmio', physAddr: 0x1000_0000n, data: le(BigInt.asUintN(64, -4n)) });
+  });
+});
+
 describe('guest mistakes get architectural answers', () => {
   it('a wild jump outside memory gives the guest an instruction access fault', () => {
     const { vcpu } = boot(assemble('wild', `

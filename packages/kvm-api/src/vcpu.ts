@@ -188,13 +188,13 @@ export class Vcpu {
       if (cpu.waiting) {
         cpu.run(0); // lets the hart notice an interrupt that arrived while it waited
         if (cpu.waiting) {
-          this.suspended = false;
           // The deadline in VM clock ticks (the guest's time runs htimedelta ahead of it).
           const host = this.timerCompare === undefined ? undefined : BigInt.asUintN(64, this.timerCompare - (cpu.timeDelta ?? 0n));
           const wakeAt = host !== undefined && host <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(host) : undefined;
           return wakeAt === undefined ? this.intr('wfi') : { reason: 'intr', exitReason: KVM_EXIT_INTR, cause: 'wfi', wakeAt };
         }
       }
+      this.suspended = false; // an HSM retentive suspend ends when the hart wakes
       if (budget <= 0) return this.intr('budget');
       // Budget counts interpreter steps, trapping ones included: a guest stuck in a trap loop still yields.
       const before = cpu.hart.steps;
