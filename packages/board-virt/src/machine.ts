@@ -105,7 +105,8 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
-function canonicalIsa(isa: string, enabled: ReadonlySet<string>): { isa: string; extensions: string[] } {
+/** riscv,isa and riscv,isa-extensions for a hart's enabled extension set. */
+function canonicalIsa(enabled: ReadonlySet<string>): { isa: string; extensions: string[] } {
   // riscv,isa: single letters in canonical order, then multi-letter names (Z* by category order, then S*).
   const letters = 'imafdqcbvh'.split('').filter((l) => enabled.has(l));
   const multi = [...enabled].filter((e) => e.length > 1);
@@ -120,7 +121,6 @@ function canonicalIsa(isa: string, enabled: ReadonlySet<string>): { isa: string;
     const rb = rank(b);
     return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : 1);
   });
-  void isa;
   return { isa: `rv64${letters.join('')}${multi.map((m) => `_${m}`).join('')}`, extensions: [...letters, ...multi] };
 }
 
@@ -306,7 +306,7 @@ export class VirtMachine {
       dtb = b.build();
     } else {
       const dtbHarts: DtbHart[] = harts.map((h) => {
-        const { isa: isaStr, extensions } = canonicalIsa(isa, h.enabled);
+        const { isa: isaStr, extensions } = canonicalIsa(h.enabled);
         return { hartId: h.hartId, isa: isaStr, extensions, mmuType: mmuTypeOf(h.satpModes) };
       });
       dtb = buildVirtFdt({ harts: dtbHarts, ramBase: VIRT_DRAM_BASE, ramSize, bootargs: options.bootargs, initrd, virtioSlots: slots }).build();
