@@ -67,4 +67,5 @@ export const PROGRAMS: GuestProgram[] = [
   { name: 'pmp', covers: 'PMP NAPOT/TOR, permissions, priority, no-match, locked entries', qemu: 'runs' },
   { name: 'vm', covers: 'Sv39/Sv48/Sv57 user and supervisor code, page faults, SUM/MXR, SFENCE.VMA, MPRV', qemu: 'runs' },
   { name: 'smp', covers: 'two harts: entry a0 = mhartid, AMO and LR/SC contention, WFI wake-up by msip IPI', qemu: 'runs', harts: 2 },
+  { name: 'smc', covers: 'hot code rewritten by stores/AMOs (FENCE.I) or remapped (SFENCE.VMA, ASIDs)', qemu: 'runs' },
 ];
