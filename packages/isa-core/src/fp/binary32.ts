@@ -4,7 +4,7 @@
  * a double, and +, *, / and sqrt of binary32 values are computed in double with
  * their exact error, then rounded once to binary32 by roundToF32.
  */
-import { ARG, f32Bits, f32FromBits, isF32NaN, isF32SNaN } from './bits.js';
+import { ARG, argToF32Bits, isF32NaN, isF32SNaN, loadArgF32 } from './bits.js';
 import {
   F32_CANONICAL_NAN, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
   FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
@@ -35,7 +35,7 @@ function sumToF32(r: FpResult, rm: number): void {
   const s = x + y;
   if (s !== s) return invalid(r); // inf - inf
   if (s === Infinity || s === -Infinity) {
-    r.lo = f32Bits(s);
+    r.lo = s > 0 ? 0x7f800000 : 0xff800000 | 0;
     return;
   }
   if (s === 0) {
@@ -50,26 +50,28 @@ function sumToF32(r: FpResult, rm: number): void {
 /** FADD.S */
 export function f32Add(r: FpResult, a: number, b: number, rm: number): void {
   if (nan2(r, a, b)) return;
-  ARG[0] = f32FromBits(a);
-  ARG[1] = f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b);
   sumToF32(r, rm);
 }
 
 /** FSUB.S */
 export function f32Sub(r: FpResult, a: number, b: number, rm: number): void {
   if (nan2(r, a, b)) return;
-  ARG[0] = f32FromBits(a);
-  ARG[1] = -f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b ^ 0x80000000);
   sumToF32(r, rm);
 }
 
 /** FMUL.S: the product of two binary32 values is exact in binary64. */
 export function f32Mul(r: FpResult, a: number, b: number, rm: number): void {
   if (nan2(r, a, b)) return;
-  const p = f32FromBits(a) * f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b);
+  const p = ARG[0]! * ARG[1]!;
   if (p !== p) return invalid(r); // 0 * inf
   if (p === Infinity || p === -Infinity) {
-    r.lo = f32Bits(p);
+    r.lo = p > 0 ? 0x7f800000 : 0xff800000 | 0;
     return;
   }
   ARG[0] = p;
@@ -79,17 +81,16 @@ export function f32Mul(r: FpResult, a: number, b: number, rm: number): void {
 /** FDIV.S */
 export function f32Div(r: FpResult, a: number, b: number, rm: number): void {
   if (nan2(r, a, b)) return;
-  const x = f32FromBits(a);
-  const y = f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   const q = x / y;
   if (q !== q) return invalid(r); // 0/0, inf/inf
-  if (q === Infinity || q === -Infinity) {
+  if (q === Infinity || q === -Infinity || q === 0 || x === Infinity || x === -Infinity) {
     if (y === 0 && x !== Infinity && x !== -Infinity) r.flags |= FFLAG_DZ;
-    r.lo = f32Bits(q);
-    return;
-  }
-  if (q === 0 || x === Infinity || x === -Infinity) {
-    r.lo = f32Bits(q);
+    ARG[0] = q; // exact: an infinity or a zero
+    r.lo = argToF32Bits(0);
     return;
   }
   // Remainder x - q*y, exact (q is within an ulp of x/y, so x - p is exact by Sterbenz).
@@ -107,7 +108,8 @@ export function f32Sqrt(r: FpResult, a: number, rm: number): void {
     r.lo = F32_CANONICAL_NAN;
     return;
   }
-  const x = f32FromBits(a);
+  loadArgF32(0, a);
+  const x = ARG[0]!;
   if (x === 0 || x === Infinity) {
     r.lo = a;
     return;
@@ -126,8 +128,12 @@ export function f32Sqrt(r: FpResult, a: number, rm: number): void {
  * The product is exact in binary64 and TwoSum gives the exact sum.
  */
 export function f32Fma(r: FpResult, a: number, b: number, c: number, negProd: boolean, negAdd: boolean, rm: number): void {
-  const x = f32FromBits(a);
-  const y = f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b);
+  loadArgF32(2, c);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
+  const cv = ARG[2]!;
   const aNaN = isF32NaN(a);
   const bNaN = isF32NaN(b);
   const cNaN = isF32NaN(c);
@@ -139,7 +145,7 @@ export function f32Fma(r: FpResult, a: number, b: number, c: number, negProd: bo
     return;
   }
   const p = negProd ? -(x * y) : x * y;
-  const z = negAdd ? -f32FromBits(c) : f32FromBits(c);
+  const z = negAdd ? -cv : cv;
   ARG[0] = p;
   ARG[1] = z;
   sumToF32(r, rm);
@@ -158,8 +164,10 @@ export function f32MinMax(r: FpResult, a: number, b: number, max: boolean): void
     r.lo = aNaN ? (bNaN ? F32_CANONICAL_NAN : b) : a;
     return;
   }
-  const x = f32FromBits(a);
-  const y = f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   if (x === y) {
     // Only zeros of different signs compare equal with different bits.
     r.lo = max ? a & b : a | b;
@@ -174,8 +182,10 @@ export function f32Compare(r: FpResult, a: number, b: number, op: 'eq' | 'lt' | 
     if (op !== 'eq' || isF32SNaN(a) || isF32SNaN(b)) r.flags |= FFLAG_NV;
     return 0;
   }
-  const x = f32FromBits(a);
-  const y = f32FromBits(b);
+  loadArgF32(0, a);
+  loadArgF32(1, b);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   return (op === 'eq' ? x === y : op === 'lt' ? x < y : x <= y) ? 1 : 0;
 }
 

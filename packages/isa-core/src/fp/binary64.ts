@@ -5,7 +5,7 @@
  * error, which decides the other rounding modes and NX. Results that may
  * overflow, be tiny, or whose error cannot be proven exact go to a BigInt path.
  */
-import { ARG, f64FromHalves, f64Split, isF64NaN, isF64SNaN, stepArg } from './bits.js';
+import { ARG, isF64NaN, isF64SNaN, loadArg, stepArg, storeArg } from './bits.js';
 import {
   F64_CANONICAL_NAN_HI, FCLASS_NEG_INF, FCLASS_NEG_NORMAL, FCLASS_NEG_SUBNORMAL, FCLASS_NEG_ZERO,
   FCLASS_POS_INF, FCLASS_POS_NORMAL, FCLASS_POS_SUBNORMAL, FCLASS_POS_ZERO, FCLASS_QNAN, FCLASS_SNAN,
@@ -29,9 +29,6 @@ function invalid(r: FpResult): void {
   setNaN(r);
 }
 
-function setDouble(r: FpResult, x: number): void {
-  f64Split(x, r);
-}
 
 function setZero(r: FpResult, neg: boolean): void {
   r.lo = 0;
@@ -68,7 +65,10 @@ function finishSum(r: FpResult, rm: number): void {
   const s = ARG[2]!;
   if (s === 0) return setZero(r, zeroSumNeg(signBit(x), signBit(y), rm));
   const t = twoSumErr(x, y, s);
-  if (t === 0) return setDouble(r, s);
+  if (t === 0) {
+    ARG[0] = s;
+    return storeArg(r, 0);
+  }
   const tie = rm === RM_RMM && isHalfAway(t, s);
   ARG[0] = s;
   finishF64(r, t > 0 ? 1 : -1, tie, rm);
@@ -86,12 +86,17 @@ function isHalfAway(err: number, d: number): boolean {
 }
 
 function add(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
-  const x = f64FromHalves(aLo, aHi);
-  const y = f64FromHalves(bLo, bHi);
+  loadArg(0, aLo, aHi);
+  loadArg(1, bLo, bHi);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   const s = x + y;
   if (s !== s) return invalid(r); // inf - inf
   if (s === Infinity || s === -Infinity) {
-    if (x === s || y === s) return setDouble(r, s); // an infinite operand: exact
+    if (x === s || y === s) {
+      ARG[0] = s; // an infinite operand: exact
+      return storeArg(r, 0);
+    }
     unpackF64(ua, aLo, aHi);
     unpackF64(ub, bLo, bHi);
     return addBig(r, ua.neg, ua.sig, ua.exp, ub.neg, ub.sig, ub.exp, rm);
@@ -117,17 +122,23 @@ export function f64Sub(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: 
 /** FMUL.D */
 export function f64Mul(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
   if (nan2(r, aLo, aHi, bLo, bHi)) return;
-  const x = f64FromHalves(aLo, aHi);
-  const y = f64FromHalves(bLo, bHi);
+  loadArg(0, aLo, aHi);
+  loadArg(1, bLo, bHi);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   const p = x * y;
   if (p !== p) return invalid(r); // 0 * inf
   if (x === 0 || y === 0 || x === Infinity || x === -Infinity || y === Infinity || y === -Infinity) {
-    return setDouble(r, p); // exact
+    ARG[0] = p; // exact
+    return storeArg(r, 0);
   }
   const ap = Math.abs(p);
   if (ap >= LO_BOUND && ap < P_MAX && Math.abs(x) <= HI_BOUND && Math.abs(y) <= HI_BOUND) {
     const e = twoProductErr(x, y, p);
-    if (e === 0) return setDouble(r, p);
+    if (e === 0) {
+      ARG[0] = p;
+      return storeArg(r, 0);
+    }
     const tie = rm === RM_RMM && isHalfAway(e, p);
     ARG[0] = p;
     return finishF64(r, e > 0 ? 1 : -1, tie, rm);
@@ -140,22 +151,31 @@ export function f64Mul(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: 
 /** FDIV.D */
 export function f64Div(r: FpResult, aLo: number, aHi: number, bLo: number, bHi: number, rm: number): void {
   if (nan2(r, aLo, aHi, bLo, bHi)) return;
-  const x = f64FromHalves(aLo, aHi);
-  const y = f64FromHalves(bLo, bHi);
+  loadArg(0, aLo, aHi);
+  loadArg(1, bLo, bHi);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   const q = x / y;
   if (q !== q) return invalid(r); // 0/0, inf/inf
   const xInf = x === Infinity || x === -Infinity;
   if (y === 0) {
     if (!xInf) r.flags |= FFLAG_DZ;
-    return setDouble(r, q);
+    ARG[0] = q;
+    return storeArg(r, 0);
   }
-  if (x === 0 || xInf || y === Infinity || y === -Infinity) return setDouble(r, q); // exact
+  if (x === 0 || xInf || y === Infinity || y === -Infinity) {
+    ARG[0] = q; // exact
+    return storeArg(r, 0);
+  }
   const ax = Math.abs(x);
   const aq = Math.abs(q);
   if (ax >= LO_BOUND && ax < P_MAX && Math.abs(y) <= HI_BOUND && aq >= Q_MIN && aq <= HI_BOUND) {
     const p = q * y;
     const rem = x - p - twoProductErr(q, y, p);
-    if (rem === 0) return setDouble(r, q);
+    if (rem === 0) {
+      ARG[0] = q;
+      return storeArg(r, 0);
+    }
     // A quotient of two 53-bit significands is never exactly halfway.
     ARG[0] = q;
     return finishF64(r, (rem > 0) === (y > 0) ? 1 : -1, false, rm);
@@ -186,7 +206,8 @@ export function f64Sqrt(r: FpResult, aLo: number, aHi: number, rm: number): void
     if (isF64SNaN(aLo, aHi)) r.flags |= FFLAG_NV;
     return setNaN(r);
   }
-  const x = f64FromHalves(aLo, aHi);
+  loadArg(0, aLo, aHi);
+  const x = ARG[0]!;
   if (x === 0 || x === Infinity) {
     r.lo = aLo;
     r.hi = aHi;
@@ -197,7 +218,10 @@ export function f64Sqrt(r: FpResult, aLo: number, aHi: number, rm: number): void
     const q = Math.sqrt(x);
     const p = q * q;
     const rem = x - p - twoProductErr(q, q, p);
-    if (rem === 0) return setDouble(r, q);
+    if (rem === 0) {
+      ARG[0] = q;
+      return storeArg(r, 0);
+    }
     ARG[0] = q;
     return finishF64(r, rem > 0 ? 1 : -1, false, rm);
   }
@@ -227,17 +251,20 @@ function fmaFast(r: FpResult, rm: number): boolean {
   const p = ARG[0]!;
   const e = ARG[1]!;
   const z = ARG[2]!;
+  // The three Fast2Sums are written out: this function is often inlined into f64Fma,
+  // whose inlining budget then leaves calls (which box doubles) to twoSumErr.
   const s1 = p + z;
-  const t1 = twoSumErr(p, z, s1);
+  const t1 = Math.abs(p) >= Math.abs(z) ? z - (s1 - p) : p - (s1 - z);
   const u = t1 + e;
-  const v = twoSumErr(t1, e, u);
+  const v = Math.abs(t1) >= Math.abs(e) ? e - (u - t1) : t1 - (u - e);
   const s = s1 + u;
   const as = Math.abs(s);
   if (!(as >= LO_BOUND && as < P_MAX)) return false;
-  const w = twoSumErr(s1, u, s);
+  const w = Math.abs(s1) >= Math.abs(u) ? u - (s - s1) : s1 - (s - u);
   if (w === 0) {
     if (v === 0) {
-      setDouble(r, s);
+      ARG[0] = s;
+      storeArg(r, 0);
     } else {
       ARG[0] = s;
       finishF64(r, v > 0 ? 1 : -1, false, rm);
@@ -274,8 +301,10 @@ export function f64Fma(
 ): void {
   const aNaN = isF64NaN(aLo, aHi);
   const bNaN = isF64NaN(bLo, bHi);
-  const x = f64FromHalves(aLo, aHi);
-  const y = f64FromHalves(bLo, bHi);
+  loadArg(0, aLo, aHi);
+  loadArg(1, bLo, bHi);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   // F/D extension: FMA of inf * 0 raises NV even when the addend is a quiet NaN.
   const infTimesZero = !aNaN && !bNaN && ((x === 0 && (y === Infinity || y === -Infinity)) || (y === 0 && (x === Infinity || x === -Infinity)));
   if (aNaN || bNaN || isF64NaN(cLo, cHi) || infTimesZero) {
@@ -284,15 +313,20 @@ export function f64Fma(
   }
   const p0 = x * y;
   const p = negProd ? -p0 : p0;
-  const z = negAdd ? -f64FromHalves(cLo, cHi) : f64FromHalves(cLo, cHi);
+  loadArg(2, cLo, cHi);
+  const z = negAdd ? -ARG[2]! : ARG[2]!;
   const exactProduct = x === 0 || y === 0 || x === Infinity || x === -Infinity || y === Infinity || y === -Infinity;
   if (z === Infinity || z === -Infinity) {
     // A finite product cannot cancel an infinite addend; an infinite one of the other sign is invalid.
     if (exactProduct && (p === Infinity || p === -Infinity) && p !== z) return invalid(r);
-    return setDouble(r, z);
+    ARG[0] = z;
+    return storeArg(r, 0);
   }
   if (exactProduct) {
-    if (p === Infinity || p === -Infinity) return setDouble(r, p);
+    if (p === Infinity || p === -Infinity) {
+      ARG[0] = p;
+      return storeArg(r, 0);
+    }
     ARG[0] = p;
     ARG[1] = z;
     ARG[2] = p + z; // p is a signed zero
@@ -337,8 +371,10 @@ export function f64MinMax(r: FpResult, aLo: number, aHi: number, bLo: number, bH
     r.hi = aNaN ? bHi : aHi;
     return;
   }
-  const x = f64FromHalves(aLo, aHi);
-  const y = f64FromHalves(bLo, bHi);
+  loadArg(0, aLo, aHi);
+  loadArg(1, bLo, bHi);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   let pickA: boolean;
   if (x === y) pickA = max ? aHi >= 0 : aHi < 0; // zeros of different signs
   else pickA = (x < y) !== max;
@@ -352,8 +388,10 @@ export function f64Compare(r: FpResult, aLo: number, aHi: number, bLo: number, b
     if (op !== 'eq' || isF64SNaN(aLo, aHi) || isF64SNaN(bLo, bHi)) r.flags |= FFLAG_NV;
     return 0;
   }
-  const x = f64FromHalves(aLo, aHi);
-  const y = f64FromHalves(bLo, bHi);
+  loadArg(0, aLo, aHi);
+  loadArg(1, bLo, bHi);
+  const x = ARG[0]!;
+  const y = ARG[1]!;
   return (op === 'eq' ? x === y : op === 'lt' ? x < y : x <= y) ? 1 : 0;
 }
 

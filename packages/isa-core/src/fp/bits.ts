@@ -4,16 +4,46 @@ const buf = new ArrayBuffer(8);
 const f64 = new Float64Array(buf);
 const f32 = new Float32Array(buf);
 const i32 = new Int32Array(buf);
-/**
- * Double-valued arguments of the larger helpers (roundToF32, finishF64, ...). V8 boxes a
- * double passed as an argument to (or returned from) a call it does not inline, which
- * allocates; a Float64Array slot does not. Callers store, then call; callees read first.
- */
-export const ARG = new Float64Array(3);
-
 const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const LO = LITTLE ? 0 : 1;
 const HI = LITTLE ? 1 : 0;
+
+/**
+ * Double-valued arguments of the soft-float's helpers. V8 boxes (heap-allocates) a double
+ * passed to, or returned from, a call it does not inline; a Float64Array slot is never
+ * boxed. So on the hot paths doubles cross function boundaries only through ARG: the
+ * caller stores, then calls; the callee reads its slots first. The helpers below move
+ * bit patterns in and out of the slots and take and return only int32 values.
+ */
+const argBuf = new ArrayBuffer(32);
+export const ARG = new Float64Array(argBuf, 0, 3);
+const ARG32 = new Int32Array(argBuf, 0, 6);
+const argF32 = new Float32Array(argBuf, 24, 1);
+const argF32Bits = new Int32Array(argBuf, 24, 1);
+
+/** ARG[i] = the binary64 with halves (lo, hi). */
+export function loadArg(i: number, lo: number, hi: number): void {
+  ARG32[2 * i + LO] = lo;
+  ARG32[2 * i + HI] = hi;
+}
+
+/** ARG[i] = the binary32 with bit pattern `bits` (NaN payloads are not kept: test NaNs on bits). */
+export function loadArgF32(i: number, bits: number): void {
+  argF32Bits[0] = bits;
+  ARG[i] = argF32[0]!;
+}
+
+/** out.lo, out.hi = the halves of ARG[i]. */
+export function storeArg(out: { lo: number; hi: number }, i: number): void {
+  out.lo = ARG32[2 * i + LO]!;
+  out.hi = ARG32[2 * i + HI]!;
+}
+
+/** The binary32 bit pattern of ARG[i], which must be exactly representable in binary32. */
+export function argToF32Bits(i: number): number {
+  argF32[0] = ARG[i]!;
+  return argF32Bits[0]!;
+}
 
 /** The number a binary32 bit pattern denotes (NaN payloads are not kept: test NaNs on bits). */
 export function f32FromBits(bits: number): number {

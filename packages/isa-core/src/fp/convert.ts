@@ -3,7 +3,7 @@
  * Conversion and Move Instructions"). Out-of-range and NaN inputs saturate and
  * raise NV only (never NX); NaN converts to the largest positive integer.
  */
-import { ARG, f32Bits, f32FromBits, f64FromHalves, f64Hi, f64Lo, isF32NaN, isF32SNaN, isF64NaN, isF64SNaN } from './bits.js';
+import { ARG, argToF32Bits, loadArg, loadArgF32, storeArg, isF32NaN, isF32SNaN, isF64NaN, isF64SNaN } from './bits.js';
 import {
   F32_CANONICAL_NAN, F64_CANONICAL_NAN_HI, FFLAG_NV, FFLAG_NX, type FpResult,
   RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP,
@@ -31,9 +31,8 @@ export function f32ToF64(r: FpResult, a: number): void {
     r.hi = F64_CANONICAL_NAN_HI;
     return;
   }
-  const x = f32FromBits(a);
-  r.lo = f64Lo(x);
-  r.hi = f64Hi(x);
+  loadArgF32(0, a);
+  storeArg(r, 0);
 }
 
 /** FCVT.S.D */
@@ -43,12 +42,12 @@ export function f64ToF32(r: FpResult, lo: number, hi: number, rm: number): void 
     r.lo = F32_CANONICAL_NAN;
     return;
   }
-  const x = f64FromHalves(lo, hi);
+  loadArg(0, lo, hi);
+  const x = ARG[0]!;
   if (x === Infinity || x === -Infinity) {
-    r.lo = f32Bits(x);
+    r.lo = argToF32Bits(0);
     return;
   }
-  ARG[0] = x;
   roundToF32(r, 0, rm);
 }
 
@@ -138,13 +137,14 @@ function toInt(r: FpResult, kind: number, rm: number): void {
 
 /** FCVT.{W,WU,L,LU}.S; the result is (r.lo, r.hi), 32-bit kinds sign-extended. */
 export function f32ToInt(r: FpResult, a: number, kind: number, rm: number): void {
-  ARG[0] = isF32NaN(a) ? NaN : f32FromBits(a);
+  loadArgF32(0, a);
+  if (isF32NaN(a)) ARG[0] = NaN;
   toInt(r, kind, rm);
 }
 
 /** FCVT.{W,WU,L,LU}.D; the result is (r.lo, r.hi), 32-bit kinds sign-extended. */
 export function f64ToInt(r: FpResult, lo: number, hi: number, kind: number, rm: number): void {
-  ARG[0] = isF64NaN(lo, hi) ? NaN : f64FromHalves(lo, hi);
+  loadArg(0, lo, hi);
   toInt(r, kind, rm);
 }
 
@@ -178,8 +178,8 @@ export function intToFloat(r: FpResult, lo: number, hi: number, kind: number, is
     if (neg) v = -v;
   }
   if (is64) {
-    r.lo = f64Lo(v);
-    r.hi = f64Hi(v);
+    ARG[0] = v;
+    storeArg(r, 0);
   } else {
     ARG[0] = v;
     roundToF32(r, 0, rm);

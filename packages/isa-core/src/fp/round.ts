@@ -6,7 +6,7 @@
  * unbounded) and inexact; overflow when the rounded result with unbounded
  * exponent exceeds the largest finite number.
  */
-import { ARG, f32Bits, f64Hi, f64Lo, f64Split, stepArg } from './bits.js';
+import { ARG, argToF32Bits, f64Hi, f64Lo, stepArg, storeArg } from './bits.js';
 import { FFLAG_NX, FFLAG_OF, FFLAG_UF, type FpResult, RM_RDN, RM_RMM, RM_RNE, RM_RTZ, RM_RUP } from './defs.js';
 
 const TWO32 = 4294967296;
@@ -89,7 +89,7 @@ const F32_ULP = new Float64Array(256).map((_, e) => 2 ** (e - 150));
 export function roundToF32(r: FpResult, dir: number, rm: number): void {
   let d = ARG[0]!;
   if (d === 0) {
-    r.lo = f32Bits(d);
+    r.lo = argToF32Bits(0);
     return;
   }
   // Fast path: the nearest binary32 is normal and above the smallest normal (so nothing is
@@ -99,7 +99,8 @@ export function roundToF32(r: FpResult, dir: number, rm: number): void {
   if (ar > F32_MIN_NORMAL && ar <= F32_MAX) {
     const diff = d - rf; // exact: d and rf agree in all but the low 29 bits
     const side = diff > 0 ? 1 : diff < 0 ? -1 : dir; // sign of exact - rf
-    let b = f32Bits(rf);
+    ARG[0] = rf;
+    let b = argToF32Bits(0);
     if (side === 0) {
       r.lo = b;
       return;
@@ -217,7 +218,7 @@ export function finishF64(r: FpResult, dir: number, tie: boolean, rm: number): v
       if (x === Infinity || x === -Infinity) r.flags |= FFLAG_OF;
     }
   }
-  f64Split(ARG[0]!, r);
+  storeArg(r, 0);
 }
 
 // ---- BigInt slow path: exact operands, any exponent ----
