@@ -29,6 +29,8 @@ function rig(spec: HypervisorSpec = H_1_0, geilen = 0): Rig {
   hart.setCsr(0x306, 0xffffffffn); // mcounteren
   hart.setCsr(0x606, 0xffffffffn); // hcounteren
   hart.setCsr(0x106, 0xffffffffn); // scounteren
+  hart.setCsr(0x3b0, (1n << 54n) - 1n); // pmpaddr0: everything
+  hart.setCsr(0x3a0, 0x1fn); // pmpcfg0: NAPOT, RWX (S and U may access memory)
   return { hart, mem, ext };
 }
 

@@ -4,7 +4,7 @@
  * mstatus.MPV/GVA in `mstatusH`) are not duplicated here.
  */
 import type { Hart } from '@tsvisor/isa-core';
-import { Translator } from '@tsvisor/mmu-2stage';
+import type { Translator } from '@tsvisor/mmu-2stage';
 import type { HypervisorSpec } from './spec.js';
 
 /** Names of the 64-bit registers kept in `HState.r` (lo at 2i, hi at 2i+1). */
@@ -24,7 +24,7 @@ export class HState {
   readonly geMaskLo: number;
   readonly geMaskHi: number;
   readonly r = new Int32Array(2 * REG_COUNT);
-  /** Two-stage translation (vsatp, hgatp) for this hart, from mmu-2stage. */
+  /** The hart's mmu-2stage translator (vsatp, hgatp and the single stage). */
   readonly translator: Translator;
 
   // Trap detail set just before a raise, consumed (and cleared) by enterTrap.
@@ -52,16 +52,9 @@ export class HState {
       return [lo, hi];
     };
     [this.geMaskLo, this.geMaskHi] = maskBits(geilen);
-    this.translator = new Translator({
-      memory: {
-        read32: (pa) => h.memory.load(pa, 4) | 0,
-        write32: (pa, v) => { h.memory.store(pa, 4, v); },
-      },
-      // Page tables must be in RAM (an MMIO device is no page table): anything else is an access fault.
-      checkPhys: (pa, size) => h.memory.isRam(pa, size),
-      // Like the core's single-stage walker (and QEMU 7.2), A/D bits are set by the walk at both stages.
-      adUpdate: 'always',
-    });
+    // One translator per hart: the core's (V=0) also walks vsatp/hgatp for V=1, and its
+    // implicit page-table accesses are checked (RAM, PMP) by the core's own checker.
+    this.translator = h.mmu;
   }
 
   lo(n: RegName): number {
