@@ -145,6 +145,19 @@ export class GuestMemoryMap {
     return undefined;
   }
 
+  /**
+   * Tells the harts that [gpa, gpa + len) changed behind their back (VMM DMA, SBI writes):
+   * isa-core drops what it compiled or cached from those pages.
+   */
+  noteWrite(gpa: number, len: number): void {
+    const end = gpa + len;
+    for (const s of this.slots.values()) {
+      const a = Math.max(gpa, s.gpa);
+      const b = Math.min(end, s.gpa + s.size);
+      if (a < b) this.host.noteDmaWrite(this.host.ramBase + s.hostOffset + (a - s.gpa), b - a);
+    }
+  }
+
   /** Host RAM view of [gpa, gpa + len) when one slot covers it (and is writable when `write`). */
   view(gpa: number, len: number, write: boolean): Uint8Array | undefined {
     const s = this.find(gpa, len);

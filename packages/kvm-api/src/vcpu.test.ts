@@ -350,6 +350,24 @@ describe('system suspend (SUSP): checked in the kernel, carried out by the VMM',
   });
 });
 
+describe('VMM writes to guest memory', () => {
+  it('code the VMM rewrites (and reports with noteGuestWrite) is what the guest runs next', () => {
+    const { vm, vcpu, ram } = boot(assemble('patch', `
+      li t0, 0x10000000
+    1: li t1, 1
+      sd t1, 0(t0)
+      j 1b`));
+    expect(runToExit(vcpu)).toMatchObject({ data: le(1) });
+    // 'li t1, 1' is addi t1, zero, 1 at offset 4 (after lui t0): make it addi t1, zero, 2.
+    const view = new DataView(ram.buffer, ram.byteOffset);
+    const insn = view.getUint32(4, true);
+    expect(insn >>> 20).toBe(1);
+    view.setUint32(4, (insn & 0xfffff) | (2 << 20), true);
+    vm.noteGuestWrite(RAM + 4, 4);
+    expect(runToExit(vcpu)).toMatchObject({ data: le(2) });
+  });
+});
+
 describe('guest mistakes get architectural answers', () => {
   it('a wild jump outside memory gives the guest an instruction access fault', () => {
     const { vcpu } = boot(assemble('wild', `

@@ -152,13 +152,11 @@ export class Vm {
   }
 
   /**
-   * Userspace wrote guest memory behind the vCPUs' backs (device DMA into a slot's buffer).
-   * Hardware keeps caches coherent by itself; the emulated harts are told, so they drop
-   * anything decoded from those bytes (docs/ARCHITECTURE.md, "DMA").
+   * The VMM wrote guest memory outside a vCPU (virtio DMA, loading an image after a run):
+   * like a DMA write seen by the CPUs, the harts drop code and translations cached from it.
    */
-  noteGuestWrite(gpa: number, length: number): void {
-    const s = this.memory.find(gpa, length);
-    if (s) this.memory.host.noteDmaWrite(this.memory.host.ramBase + s.hostOffset + (gpa - s.gpa), length);
+  noteGuestWrite(gpa: number, len: number): void {
+    if (Number.isSafeInteger(gpa) && Number.isSafeInteger(len) && len > 0) this.memory.noteWrite(gpa, len);
   }
 
   /** KVM_CREATE_VCPU: the vCPU id is its hart id. */
@@ -226,6 +224,7 @@ function guestMemoryAccessor(mem: GuestMemoryMap): SbiGuestMemory {
       const v = mem.view(Number(pa), data.length, true);
       if (!v) return false;
       v.set(data);
+      mem.noteWrite(Number(pa), data.length);
       return true;
     },
     accessible(pa, length, write) {
