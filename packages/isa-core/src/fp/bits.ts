@@ -1,4 +1,4 @@
-/** Reinterpretation between IEEE 754 bit patterns and JS numbers, without allocation. */
+/** Reinterpretation between IEEE 754 bit patterns and JS numbers, without allocation (f32FromBits & co. are for API users and tests; the hot paths use the ARG slots). */
 
 const buf = new ArrayBuffer(8);
 const f64 = new Float64Array(buf);
@@ -63,13 +63,6 @@ export function f64FromHalves(lo: number, hi: number): number {
   return f64[0]!;
 }
 
-/** Writes the halves of x to out.lo / out.hi. */
-export function f64Split(x: number, out: { lo: number; hi: number }): void {
-  f64[0] = x;
-  out.lo = i32[LO]!;
-  out.hi = i32[HI]!;
-}
-
 export function f64Lo(x: number): number {
   f64[0] = x;
   return i32[LO]!;
@@ -93,24 +86,6 @@ export function stepArg(i: number, away: boolean): void {
     if (lo === 0) i32[HI] = (i32[HI]! - 1) | 0;
   }
   ARG[i] = f64[0]!;
-}
-
-/** The double one unit in the last place further from zero than x (x finite). */
-export function nextAway(x: number): number {
-  f64[0] = x;
-  const lo = (i32[LO]! + 1) | 0;
-  i32[LO] = lo;
-  if (lo === 0) i32[HI] = (i32[HI]! + 1) | 0;
-  return f64[0]!;
-}
-
-/** The double one unit in the last place closer to zero than x (x finite, non-zero). */
-export function nextTowardZero(x: number): number {
-  f64[0] = x;
-  const lo = i32[LO]!;
-  i32[LO] = (lo - 1) | 0;
-  if (lo === 0) i32[HI] = (i32[HI]! - 1) | 0;
-  return f64[0]!;
 }
 
 export function isF32NaN(b: number): boolean {
