@@ -1,5 +1,6 @@
 /**
- * `pnpm --filter @tsvisor/system-tests fuzz -- --seeds 1000 [--start N] [--blocks 12] [--length 32]`
+ * `pnpm --filter @tsvisor/system-tests fuzz -- --seeds 1000 [--start N] [--blocks 12] [--length 32] [--loops]`
+ * (--loops: each block runs 300-400 times, M mode, no traps: exercises compiled hot code)
  * Runs random instruction streams on QEMU and tsvisor and prints each divergence.
  */
 import { runSeed } from './fuzz/harness.js';
@@ -19,9 +20,10 @@ const seeds = arg('seeds', 100);
 const start = arg('start', 1);
 const blocks = arg('blocks', 12);
 const blockLength = arg('length', 32);
+const loops = process.argv.includes('--loops');
 let failed = 0;
 for (let s = start; s < start + seeds; s++) {
-  const r = await runSeed(s, { blocks, blockLength, keep: false });
+  const r = await runSeed(s, { blocks, blockLength, loops, keep: false });
   if (r.divergence) {
     failed++;
     console.log(`seed ${s}: DIVERGES (program kept at ${r.elf})\n${r.divergence.report}\n`);

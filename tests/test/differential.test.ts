@@ -10,6 +10,8 @@ import { runTsvisor } from '../src/tsvisor.js';
 
 /** Fixed CI seeds: small enough for a busy 2-core box. */
 const CI_SEEDS = [1, 2, 3, 4, 5, 6];
+/** Seeds run in loop mode (each block 300-400 times: compiled hot code). */
+const CI_LOOP_SEEDS = [1, 2];
 
 describe('differential: QEMU vs tsvisor', () => {
   it('hello demo: same banner and exit status', async () => {
@@ -23,6 +25,14 @@ describe('differential: QEMU vs tsvisor', () => {
   for (const seed of CI_SEEDS) {
     it(`fuzz seed ${seed}: registers, traps and memory agree`, async () => {
       const r = await runSeed(seed, { blocks: 10, blockLength: 32 });
+      expect(r.qemu.output).toMatch(/^END$/m);
+      expect(r.divergence?.report ?? 'no divergence').toBe('no divergence');
+    });
+  }
+
+  for (const seed of CI_LOOP_SEEDS) {
+    it(`fuzz seed ${seed}, blocks looped (hot code): registers and memory agree`, async () => {
+      const r = await runSeed(seed, { blocks: 8, blockLength: 32, loops: true });
       expect(r.qemu.output).toMatch(/^END$/m);
       expect(r.divergence?.report ?? 'no divergence').toBe('no divergence');
     });

@@ -29,6 +29,12 @@ export interface FuzzOptions {
   zicond?: boolean;
   /** Run blocks in a random privilege mode (M, S or U); default true. */
   modes?: boolean;
+  /**
+   * Run each block 300-400 times in a loop (x1 counts), so an implementation that compiles
+   * hot code runs it compiled. Loop programs stay in M mode and leave out every emitter that
+   * can trap, so the output stays one line per block.
+   */
+  loops?: boolean;
 }
 
 const X = Array.from({ length: 28 }, (_, i) => `x${i + 4}`);
@@ -53,6 +59,9 @@ function interesting(r: Rng): bigint {
 }
 
 type Emit = (r: Rng, out: string[]) => void;
+/** Emitters that may trap (deliberately or through reserved encodings / modes). */
+const TRAPPY = new Set<Emit>();
+const trappy = (e: Emit): Emit => { TRAPPY.add(e); return e; };
 
 const rr = (ops: string[]): Emit => (r, o) => { o.push(`${r.pick(ops)} ${r.pick(X)}, ${r.pick(X)}, ${r.pick(X)}`); };
 const ri = (ops: string[], lo: number, hi: number): Emit => (r, o) => { o.push(`${r.pick(ops)} ${r.pick(X)}, ${r.pick(X)}, ${r.range(lo, hi)}`); };
@@ -157,27 +166,27 @@ const EMITTERS: [number, Emit][] = [
   }],
   [1, (r, o) => { o.push(r.bool() ? `c.fldsp ${r.pick(F)}, ${r.int(16) * 8}(sp)` : `c.fsdsp ${r.pick(F)}, ${r.int(16) * 8}(sp)`); }],
   // Safe CSRs: sscratch, fflags, frm, fcsr (frm values 5..7 make later dyn FP ops illegal: a trap).
-  [2, (r, o) => {
+  [2, trappy((r, o) => {
     const csr = r.pick(['sscratch', 'fflags', 'frm', 'fcsr']);
     const op = r.pick(['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
     const src = op.endsWith('i') ? String(csr === 'frm' && op === 'csrrwi' ? r.int(r.bool(0.9) ? 5 : 8) : r.int(32)) : r.pick(X);
     o.push(`${op} ${r.pick(X)}, ${csr}, ${src}`);
-  }],
+  })],
   [1, (r, o) => { o.push(`csrwi frm, ${r.int(5)}`); }],
-  [1, (r, o) => { o.push(`csrr ${r.pick(X)}, ${r.pick(['mhartid', 'mscratch', 'sscratch', 'fcsr'])}`); }],
-  [1, (r, o) => { o.push(r.pick(['fence', 'fence rw, rw', 'fence.tso', 'fence.i', 'pause', 'sfence.vma', 'nop', 'c.nop'])); }],
+  [1, trappy((r, o) => { o.push(`csrr ${r.pick(X)}, ${r.pick(['mhartid', 'mscratch', 'sscratch', 'fcsr'])}`); })],
+  [1, trappy((r, o) => { o.push(r.pick(['fence', 'fence rw, rw', 'fence.tso', 'fence.i', 'pause', 'sfence.vma', 'nop', 'c.nop'])); })],
   // Raw encodings: random bits under a safe major opcode (ALU, upper immediates, FP, FMA),
   // rd forced to x4..x31. This reaches reserved encodings (illegal instruction) as well as
   // valid ones the mnemonic emitters above do not produce.
-  [3, (r, o) => {
+  [3, trappy((r, o) => {
     const op = r.pick([0x33, 0x13, 0x3b, 0x1b, 0x37, 0x17, 0x53, 0x43, 0x47, 0x4b, 0x4f]);
     const rand = r.int(2 ** 32);
     const word = ((rand & ~0xfff) | (r.range(4, 31) << 7) | op) >>> 0;
     o.push(`.word 0x${word.toString(16).padStart(8, '0')}`);
-  }],
+  })],
   // Raw compressed encodings: quadrant 1 ALU forms and quadrant 2 c.slli/c.mv/c.add only
   // (no jumps, branches, loads or stores), rd forced to x4..x31.
-  [2, (r, o) => {
+  [2, trappy((r, o) => {
     let h: number;
     const rand = r.int(2 ** 16);
     const rd = r.range(4, 31) << 7;
@@ -188,9 +197,9 @@ const EMITTERS: [number, Emit][] = [
       default: h = (rand & 0x1000) | rd | (r.range(1, 31) << 2) | (4 << 13) | 2; break; // c.mv / c.add (rs2 != 0)
     }
     o.push(`.half 0x${h.toString(16).padStart(4, '0')}`);
-  }],
+  })],
   // Deliberate traps.
-  [2, (r, o) => {
+  [2, trappy((r, o) => {
     switch (r.int(8)) {
       case 0: o.push('ecall'); break;
       case 1: o.push('ebreak'); break;
@@ -201,13 +210,13 @@ const EMITTERS: [number, Emit][] = [
       case 6: o.push(r.bool() ? `csrr ${r.pick(X)}, 0x7ff` : `csrw mhartid, ${r.pick(X)}`); break; // no such CSR / read-only CSR: illegal
       default: o.push(`.word ${hex(0x00c5d553n | (BigInt(r.range(5, 6)) << 12n))}`); break; // reserved static rm: illegal
     }
-  }],
+  })],
 ];
 
-const TOTAL = EMITTERS.reduce((s, [w]) => s + w, 0);
-function emitOne(r: Rng, out: string[]): void {
-  let k = r.int(TOTAL);
-  for (const [w, e] of EMITTERS) {
+const SAFE = EMITTERS.filter(([, e]) => !TRAPPY.has(e));
+function emitOne(r: Rng, out: string[], table: [number, Emit][]): void {
+  let k = r.int(table.reduce((s, [w]) => s + w, 0));
+  for (const [w, e] of table) {
     if (k < w) { e(r, out); return; }
     k -= w;
   }
@@ -231,16 +240,18 @@ export function generate(seed: number, opts: FuzzOptions = {}): FuzzProgram {
   body.push(`  ${FZ_DUMP}`);
   for (let b = 0; b < blocks; b++) {
     body.push(`fz_blk${b}:`);
-    body.push(`  ${fzMode(opts.modes === false ? 3 : r.pick([0, 1, 3] as const))}`);
+    body.push(`  ${fzMode(opts.modes === false || opts.loops ? 3 : r.pick([0, 1, 3] as const))}`);
+    if (opts.loops) body.push(`  li x1, ${r.range(300, 400)}`, `fz_loop${b}:`);
     const ins: string[] = [];
     while (ins.length < len) {
-      emitOne(r, ins);
+      emitOne(r, ins, opts.loops ? SAFE : EMITTERS);
       if (opts.zicond && r.bool(0.03)) {
         // czero.eqz / czero.nez x20, x18, x19 as words (our binutils predates Zicond).
         ins.push(`.word ${hex((0b0000111n << 25n) | (19n << 20n) | (18n << 15n) | (r.bool() ? 5n : 7n) << 12n | (20n << 7n) | 0x33n)}`);
       }
     }
     for (const i of ins) body.push(`  ${i}`);
+    if (opts.loops) body.push('  addi x1, x1, -1', `  bnez x1, fz_loop${b}`);
     body.push(`fz_blk${b}_end:`, `  ${FZ_DUMP}`);
   }
   body.push(`  ${fzMode(3)}`, '  j fz_end', RUNTIME_TAIL);
