@@ -118,7 +118,7 @@ export function coreCsrs(h: Hart): CsrRow[] {
   rows.push(
     { addr: 0xc00, name: 'cycle', check: (hh, _w, insn) => hh.hooks.counterAccess(hh, 0, insn), read: (hh) => counterRead(hh, 'cycle') },
     { addr: 0xc01, name: 'time', check: (hh, _w, insn) => hh.hooks.counterAccess(hh, 1, insn),
-      read(hh) { const t = hh.clock.now(); R.hi = Math.floor(t / TWO32) | 0; return t % TWO32 | 0; } },
+      read(hh) { hh.syncClock(); const t = hh.clock.now(); R.hi = Math.floor(t / TWO32) | 0; return t % TWO32 | 0; } },
     { addr: 0xc02, name: 'instret', check: (hh, _w, insn) => hh.hooks.counterAccess(hh, 2, insn), read: (hh) => counterRead(hh, 'instret') },
   );
   for (let n = 3; n < 32; n++) {
@@ -231,38 +231,16 @@ export function coreCsrs(h: Hart): CsrRow[] {
       } },
   );
 
-  // ---- PMP (priv spec 3.7): 16 entries implemented (as QEMU 7.2), the rest read-only zero ----
+  // ---- PMP (priv spec 3.7): 16 entries (as QEMU 7.2); pmpcfg4..14 and pmpaddr16..63 read zero ----
   for (let n = 0; n < 16; n += 2) {
-    const addr = 0x3a0 + n;
-    rows.push({ addr, name: `pmpcfg${n}`,
-      read(hh) {
-        const b = n * 4;
-        const c = hh.pmpcfg;
-        R.hi = c[b + 4] | (c[b + 5] << 8) | (c[b + 6] << 16) | (c[b + 7] << 24);
-        return c[b] | (c[b + 1] << 8) | (c[b + 2] << 16) | (c[b + 3] << 24);
-      },
-      write(hh, lo, hi) {
-        const b = n * 4;
-        if (b >= 16) return;
-        for (let k = 0; k < 8; k++) {
-          if (hh.pmpcfg[b + k] & 0x80) continue; // locked
-          hh.pmpcfg[b + k] = ((k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0x9f);
-        }
-        hh.flushTlb();
-      } });
+    rows.push({ addr: 0x3a0 + n, name: `pmpcfg${n}`,
+      read(hh) { const v = hh.pmp.readCfg(n); R.hi = Number(BigInt.asIntN(32, v >> 32n)); return Number(BigInt.asIntN(32, v)); },
+      write(hh, lo, hi) { hh.pmp.writeCfg(n, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)); hh.flushTlb(); hh.mmu.flushAll(); } });
   }
   for (let n = 0; n < 64; n++) {
     rows.push({ addr: 0x3b0 + n, name: `pmpaddr${n}`,
-      read(hh) { R.hi = hh.pmpaddr[2 * n + 1]; return hh.pmpaddr[2 * n]; },
-      write(hh, lo, hi) {
-        if (n >= 16) return;
-        const locked = (hh.pmpcfg[n] & 0x80) !== 0 ||
-          (n + 1 < 16 && (hh.pmpcfg[n + 1] & 0x80) !== 0 && (hh.pmpcfg[n + 1] & 0x18) === 0x08);
-        if (locked) return;
-        hh.pmpaddr[2 * n] = lo;
-        hh.pmpaddr[2 * n + 1] = hi & 0x3fffff;
-        hh.flushTlb();
-      } });
+      read(hh) { const v = hh.pmp.readAddr(n); R.hi = Number(BigInt.asIntN(32, v >> 32n)); return Number(BigInt.asIntN(32, v)); },
+      write(hh, lo, hi) { hh.pmp.writeAddr(n, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)); hh.flushTlb(); hh.mmu.flushAll(); } });
   }
   return rows;
 }

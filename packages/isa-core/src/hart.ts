@@ -17,7 +17,7 @@ import {
 import { builtinRows } from './ext/index.js';
 import { coreCsrs, CSR_SLOTS } from './csr.js';
 import { basePrivHooks } from './priv.js';
-import { Translator } from '@tsvisor/mmu-2stage';
+import { Pmp, Translator, type PmpState } from '@tsvisor/mmu-2stage';
 
 /** Thrown (this one object, never allocated anew) by `Hart.raise` after trap entry. */
 export const TRAP: { readonly trap: true } = Object.freeze({ trap: true as const });
@@ -69,9 +69,8 @@ export interface HartState {
   mipLines: number;
   /** Plain 64-bit CSR storage slots by name (csr.ts CSR_SLOTS). */
   csr: Record<string, string>;
-  pmpcfg: number[];
+  pmp: PmpState;
   mhpmevent: string[];
-  pmpaddr: string[];
   instret: string;
   cycleAdj: string;
   reservation: string | null;
@@ -158,11 +157,12 @@ export class Hart {
   mipTimer = 0;
   /** Plain 64-bit CSR storage: lo at csr[2k], hi at csr[2k+1] (slot numbers in csr.ts). */
   readonly csr = new Int32Array(64);
-  readonly pmpcfg = new Uint8Array(64);
   /** mhpmevent3-31 (index 2n, 2n+1). */
   readonly mhpmevent = new Int32Array(64);
-  /** pmpaddr0-63 as lo/hi halves (54 bits used). */
-  readonly pmpaddr = new Int32Array(128);
+  /** Physical memory protection (priv spec 3.7): 16 entries, as QEMU 7.2's virt harts. */
+  pmp = new Pmp({ entries: 16 });
+  /** Buffer offset of the page the last `translate` resolved, or -1 (MMIO, or not cacheable under PMP). */
+  lastBuf = -1;
 
   // ---- counters ----
   /** Interpreter steps (retired + trapped) before the current slice. */
@@ -293,7 +293,8 @@ export class Hart {
         write32: (pa, v) => { this.memory.store(pa, 4, v); },
       },
       // Page tables must live in RAM (PTEs in MMIO would be an access fault, as on QEMU virt).
-      checkPhys: (pa, size) => this.memory.isRam(pa, size),
+      // and PMP applies to them as S-mode accesses (priv spec 3.7.1).
+      checkPhys: (pa, size, access) => this.memory.isRam(pa, size) && this.pmp.check(pa, size, access, 1),
       // QEMU 7.2 sets A/D in hardware; neither Svnapot nor Svpbmt is in our ISA list.
       adUpdate: 'always',
       svnapot: false,
@@ -328,8 +329,7 @@ export class Hart {
     this.csr.fill(0);
     this.csr[2 * CSR_SLOTS.stimecmp] = -1;
     this.csr[2 * CSR_SLOTS.stimecmp + 1] = -1;
-    this.pmpcfg.fill(0);
-    this.pmpaddr.fill(0);
+    this.pmp = new Pmp({ entries: 16 });
     this.mhpmevent.fill(0);
     this.fflags = 0;
     this.frm = 0;
@@ -371,8 +371,24 @@ export class Hart {
     this.n = 0;
     this.budget = 0;
     const retired = this.steps - this.trapSteps - retired0;
-    this.clock.retire?.(retired);
+    this.syncClock();
     return retired;
+  }
+
+  /** Instructions already reported to an instruction-count clock. */
+  private clockRetired = 0;
+
+  /**
+   * Report retired instructions to the clock (instruction-count clocks advance on it). Called
+   * at the end of run(), before time reads and around MMIO accesses, so a deterministic clock
+   * moves within a slice too.
+   */
+  syncClock(): void {
+    const r = this.steps - this.trapSteps;
+    if (r > this.clockRetired) {
+      this.clock.retire?.(r - this.clockRetired);
+      this.clockRetired = r;
+    }
   }
 
   /** Ask run() to return after the current instruction (a device wants the machine to stop). */
@@ -525,7 +541,9 @@ export class Hart {
     let a = pl;
     let count = 0;
     for (;;) {
-      const off = a & 4095;
+      // Offset from the start of the entry's page, not wrapped: a block never runs into the
+      // next page, whose bytes live elsewhere in the buffer (or are not RAM at all).
+      const off = (pl & 4095) + ((a - pl) | 0);
       if (off > 4094 || count >= 48) break;
       let w = this.u16[(fb + off) >>> 1];
       const len = (w & 3) === 3 ? 4 : 2;
@@ -617,8 +635,8 @@ export class Hart {
   /** Instruction fetch on a fetch-page miss, from MMIO, or across a page boundary. */
   private fetchSlow(pl: number, ph: number): number {
     const pa = this.translate(pl, ph, ACCESS_FETCH);
-    const ti = ACCESS_FETCH * TLB_SIZE + ((pl >>> 12) & (TLB_SIZE - 1));
-    const buf = this.tlbBuf[ti];
+    const buf = this.lastBuf;
+    this.pmpCheck(pa, 2, ACCESS_FETCH, pl, ph);
     if (buf >= 0) {
       this.st[ST_FPL] = pl & -4096;
       this.st[ST_FPH] = ph;
@@ -632,6 +650,7 @@ export class Hart {
     const nl = (pl + 2) | 0;
     const nh = (nl >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
     const pa2 = (pl & 4095) === 4094 ? this.translate(nl, nh, ACCESS_FETCH) : pa + 2;
+    this.pmpCheck(pa2, 2, ACCESS_FETCH, nl, nh);
     const hi = this.memory.load(pa2, 2);
     if (hi !== hi) this.raise(CAUSE_FETCH_ACCESS, nl, nh);
     return lo | (hi << 16);
@@ -715,10 +734,16 @@ export class Hart {
     const mode = access === ACCESS_FETCH ? this.imode : this.dmode;
     const ti = access * TLB_SIZE + ((al >>> 12) & (TLB_SIZE - 1));
     if (this.tlbTagL[ti] === (al & -4096) && this.tlbTagH[ti] === ah && this.tlbMode[ti] === mode) {
+      this.lastBuf = this.tlbBuf[ti];
       return this.tlbPa[ti] + (al & 4095);
     }
     const pa = this.hooks.translate(this, al, ah, access, mode);
     const page = pa - (pa % 4096);
+    if (!this.pmp.check(page, 4096, access, mode & 3)) {
+      // PMP does not grant the whole page: no caching; the caller checks the exact access.
+      this.lastBuf = -1;
+      return pa;
+    }
     this.tlbTagL[ti] = al & -4096;
     this.tlbTagH[ti] = ah;
     this.tlbMode[ti] = mode;
@@ -727,6 +752,7 @@ export class Hart {
     // Stores to pages holding compiled code go through storeSlow, which invalidates them.
     if (access === ACCESS_STORE && buf >= 0 && this.memory.codePages[(page - this.memory.ramBase) / 4096] !== 0) buf = -1;
     this.tlbBuf[ti] = buf;
+    this.lastBuf = buf;
     return pa;
   }
 
@@ -802,6 +828,8 @@ export class Hart {
    */
   private loadSlow(al: number, ah: number, size: 1 | 2 | 4): number {
     const pa = this.translate(al, ah, ACCESS_LOAD);
+    if (this.lastBuf < 0) this.syncClock();
+    if ((al & 4095) + size <= 4096) this.pmpCheck(pa, size, ACCESS_LOAD, al, ah);
     if ((al & (size - 1)) === 0 || ((al & 4095) + size <= 4096 && this.memory.isRam(pa, size))) {
       const v = this.memory.load(pa, size);
       if (v !== v) this.raise(CAUSE_LOAD_ACCESS, al, ah);
@@ -812,6 +840,8 @@ export class Hart {
 
   private load64Slow(al: number, ah: number): number {
     const pa = this.translate(al, ah, ACCESS_LOAD);
+    if (this.lastBuf < 0) this.syncClock();
+    if ((al & 4095) <= 4088) this.pmpCheck(pa, 8, ACCESS_LOAD, al, ah);
     if ((al & 7) === 0 || ((al & 4095) <= 4088 && this.memory.isRam(pa, 8))) {
       const v = this.memory.load64(pa);
       if (v !== v) this.raise(CAUSE_LOAD_ACCESS, al, ah);
@@ -832,6 +862,7 @@ export class Hart {
       const h = (l >>> 0) < (al >>> 0) ? (ah + 1) | 0 : ah;
       const pa = this.translate(l, h, ACCESS_LOAD);
       if (!this.memory.isMapped(pa, 1)) this.raise(CAUSE_LOAD_ACCESS, al, ah);
+      this.pmpCheck(pa, 1, ACCESS_LOAD, al, ah);
       pas.push(pa);
     }
     let v = 0;
@@ -841,6 +872,8 @@ export class Hart {
 
   private storeSlow(al: number, ah: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): void {
     const pa = this.translate(al, ah, ACCESS_STORE);
+    if (this.lastBuf < 0) this.syncClock();
+    if ((al & 4095) + size <= 4096) this.pmpCheck(pa, size, ACCESS_STORE, al, ah);
     this.noteCodeStore(pa, size);
     if ((al & (size - 1)) === 0 || ((al & 4095) + size <= 4096 && this.memory.isRam(pa, size))) {
       const ok = size === 8 ? this.memory.store64(pa, lo, hi) : this.memory.store(pa, size, lo);
@@ -853,12 +886,20 @@ export class Hart {
       const h = (l >>> 0) < (al >>> 0) ? (ah + 1) | 0 : ah;
       const p = this.translate(l, h, ACCESS_STORE);
       if (!this.memory.isMapped(p, 1)) this.raise(CAUSE_STORE_ACCESS, al, ah);
+      this.pmpCheck(p, 1, ACCESS_STORE, al, ah);
       pas.push(p);
     }
     for (let i = 0; i < size; i++) {
       const byte = i < 4 ? (lo >>> (8 * i)) & 255 : (hi >>> (8 * (i - 4))) & 255;
       this.memory.store(pas[i], 1, byte);
     }
+  }
+
+  /** PMP check of the exact access (priv spec 3.7.1); raises the access fault of `access`, reported as a store fault for AMOs. */
+  private pmpCheck(pa: number, size: number, access: AccessKind, al: number, ah: number): void {
+    const priv = (access === ACCESS_FETCH ? this.imode : this.dmode) & 3;
+    if (this.pmp.check(pa, size, access, priv)) return;
+    this.raise(access === ACCESS_FETCH ? CAUSE_FETCH_ACCESS : access === ACCESS_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, al, ah);
   }
 
   /** A store to [pa, pa+size) is about to happen: invalidate compiled code on those pages. */
@@ -880,6 +921,10 @@ export class Hart {
     if ((al & (size - 1)) !== 0) this.raise(isLoad ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, al, ah);
     const pa = this.translate(al, ah, isLoad ? ACCESS_LOAD : ACCESS_STORE);
     if (!this.memory.isRam(pa, size)) this.raise(isLoad ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, al, ah);
+    if (isLoad) this.pmpCheck(pa, size, ACCESS_LOAD, al, ah);
+    // AMOs need read and write permission; a denial is a store/AMO access fault.
+    else if (!this.pmp.check(pa, size, ACCESS_LOAD, this.dmode & 3)) this.raise(CAUSE_STORE_ACCESS, al, ah);
+    else this.pmpCheck(pa, size, ACCESS_STORE, al, ah);
     if (!isLoad) this.noteCodeStore(pa, size);
     return pa - this.memory.ramBase + this.memory.ramOffset;
   }
@@ -959,9 +1004,8 @@ export class Hart {
       mipSw: this.mipSw,
       mipLines: this.mipLines,
       csr,
-      pmpcfg: [...this.pmpcfg],
+      pmp: this.pmp.getState(),
       mhpmevent: Array.from({ length: 32 }, (_, i) => hex(this.mhpmevent[2 * i], this.mhpmevent[2 * i + 1])),
-      pmpaddr: Array.from({ length: 64 }, (_, i) => hex(this.pmpaddr[2 * i], this.pmpaddr[2 * i + 1])),
       instret: '0x' + BigInt(this.instret).toString(16),
       reservationSize: this.reservationSize,
       cycleAdj: '0x' + BigInt(this.cycleAdj).toString(16),
@@ -1002,14 +1046,10 @@ export class Hart {
         h.csr[2 * slot + 1] = hi64(b(v));
       }
     }
-    state.pmpcfg.forEach((v, i) => (h.pmpcfg[i] = v));
+    h.pmp = Pmp.fromState(state.pmp);
     state.mhpmevent.forEach((v, i) => {
       h.mhpmevent[2 * i] = lo64(b(v));
       h.mhpmevent[2 * i + 1] = hi64(b(v));
-    });
-    state.pmpaddr.forEach((v, i) => {
-      h.pmpaddr[2 * i] = lo64(b(v));
-      h.pmpaddr[2 * i + 1] = hi64(b(v));
     });
     h.instretAdj = Number(b(state.instret));
     h.cycleAdj = Number(b(state.cycleAdj));

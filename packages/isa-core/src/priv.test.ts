@@ -389,6 +389,33 @@ describe('memory access', () => {
   });
 });
 
+describe('PMP', () => {
+  it('with no entry configured S/U accesses fault and M accesses succeed; a locked entry binds M too', () => {
+    const m = machine({ closedPmp: true });
+    load(m, ['ld a0,0x100(t0)', 'mret']);
+    m.hart.setX(5, B(RAM_BASE));
+    m.hart.setCsr(MTVEC, B(HANDLER));
+    m.hart.run(1);
+    expect(m.hart.getCsr(MCAUSE)).toBe(0n); // M: allowed
+    enterMode(m.hart, 1, RAM_BASE);
+    m.hart.run(2);
+    expect(m.hart.getCsr(MCAUSE)).toBe(1n); // S fetch: no matching entry
+    expect(m.hart.getCsr(MTVAL)).toBe(B(RAM_BASE));
+
+    const m2 = machine({ closedPmp: true });
+    load(m2, ['sd a0,0(t0)']);
+    m2.hart.setX(5, B(RAM_BASE + 0x8000));
+    m2.hart.setCsr(MTVEC, B(HANDLER));
+    // Entry 0: NAPOT 4 KiB at RAM+0x8000, R only, locked; entry 1: everything RWX.
+    m2.hart.setCsr(0x3b0, B((RAM_BASE + 0x8000) >>> 2) | 0x1ffn);
+    m2.hart.setCsr(0x3b1, (1n << 54n) - 1n);
+    m2.hart.setCsr(0x3a0, 0x1f99n);
+    m2.hart.run(1);
+    expect(m2.hart.getCsr(MCAUSE)).toBe(7n);
+    expect(m2.hart.getCsr(MTVAL)).toBe(B(RAM_BASE + 0x8000));
+  });
+});
+
 describe('ISA string', () => {
   it('rejects unknown extensions with a clear message', () => {
     expect(() => machine({ isa: 'rv64gc_zfoo' })).toThrow("unknown ISA extension 'zfoo' in --isa rv64gc_zfoo");

@@ -170,6 +170,7 @@ export function basePrivHooks(): PrivHooks {
 
     poll(h) {
       // Sstc (priv spec "Sstc"): STIP follows time >= stimecmp while menvcfg.STCE = 1.
+      h.syncClock();
       const deadline = h.nextTimerDeadline();
       let t = 0;
       if (deadline !== Infinity && h.clock.now() >= deadline) t = 1 << 5;

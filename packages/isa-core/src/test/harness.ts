@@ -11,11 +11,19 @@ export interface TestMachine {
   clock: InstructionClock;
 }
 
-/** A hart with 1 MiB of RAM at 0x8000_0000 and an instruction-count clock. */
-export function machine(opts: Partial<HartOptions> = {}): TestMachine {
+/**
+ * A hart with 1 MiB of RAM at 0x8000_0000 and an instruction-count clock. Unless
+ * `closedPmp`, PMP entry 0 grants RWX on all memory (what firmware does before entering S/U).
+ */
+export function machine(opts: Partial<HartOptions> & { closedPmp?: boolean } = {}): TestMachine {
   const memory = new PhysicalMemory({ ramBase: RAM_BASE, ramSize: 1 << 20 });
   const clock = new InstructionClock();
-  const hart = new Hart({ memory, clock, ...opts });
+  const { closedPmp, ...hartOpts } = opts;
+  const hart = new Hart({ memory, clock, ...hartOpts });
+  if (!closedPmp) {
+    hart.setCsr(0x3b0, (1n << 54n) - 1n);
+    hart.setCsr(0x3a0, 0x1fn);
+  }
   hart.setPc(BigInt(RAM_BASE));
   return { hart, memory, clock };
 }
