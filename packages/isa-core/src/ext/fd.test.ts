@@ -86,9 +86,12 @@ describe('F/D instruction rows', () => {
   });
 
   it('treat reserved rm values and an invalid frm as illegal instructions', () => {
+    const hart = setup([]);
     for (const [rm, frm] of [[5, 0], [6, 0], [DYN, 5], [DYN, 7]] as const) {
       const insn = opfp(FADD_S, 2, 1, rm, 3);
-      const hart = setup([insn]);
+      hart.memory.writeBytes(BASE, new Uint8Array(new Uint32Array([insn]).buffer));
+      hart.setPc(BigInt(BASE));
+      hart.setCsr(0x342, 0n);
       hart.setCsr(0x002, BigInt(frm));
       hart.setF(3, 0x1234n);
       hart.run(1);
@@ -184,13 +187,17 @@ describe('F/D instruction rows', () => {
       (r) => (r.name.endsWith('.s') || r.name === 'fcvt.d.s') && r.name !== 'fmv.x.w' && /[STR]/.test(r.fmt) && !r.fmt.includes('q(s)'),
     );
     expect(singles.length).toBeGreaterThan(20);
+    const hart = setup([]);
     const run = (row: (typeof singles)[number], operand: bigint): [bigint, bigint, bigint] => {
       let w = row.match | (10 << 7) | (1 << 15);
       if ((row.mask & (31 << 20)) === 0) w |= 2 << 20;
       if ((row.mask & (31 << 27)) === 0) w |= 3 << 27;
       if ((row.mask & 0x7000) === 0) w |= RNE << 12;
-      const hart = setup([w >>> 0]);
+      hart.memory.writeBytes(BASE, new Uint8Array(new Uint32Array([w >>> 0]).buffer));
+      hart.setPc(BigInt(BASE));
       for (const f of [1, 2, 3]) hart.setF(f, operand);
+      hart.setF(10, 0n);
+      hart.setX(10, 0n);
       hart.setCsr(0x001, 0n);
       hart.run(1);
       return [hart.getF(10), hart.getX(10), hart.getCsr(0x001)!];
