@@ -44,6 +44,21 @@ describe('compiled blocks', () => {
     sameState(a, b);
   });
 
+  it('a hot block that reaches the end of its page stops there instead of reading the same page again', () => {
+    // A loop whose straight-line body runs from RAM+0xff0 across the page end into RAM+0x1000:
+    // the next page holds different code, which must be what runs (found booting OpenSBI).
+    const [a, b] = both((m) => {
+      load(m, ['jal zero,0xff0']);
+      load(m, ['addi a0,a0,1', 'addi a1,a1,2', 'addi a2,a2,3', 'addi a3,a3,4'], RAM_BASE + 0xff0);
+      load(m, ['addi a4,a4,5', 'addi t0,t0,1', 'addi t1,zero,400', 'bne t0,t1,-28', 'ebreak'], RAM_BASE + 0x1000);
+      m.hart.setCsr(0x305, BigInt(RAM_BASE + 0x3000));
+      load(m, ['ebreak'], RAM_BASE + 0x3000);
+    }, 10_000);
+    expect(a.hart.getX(14)).toBe(2000n);
+    expect(a.hart.getX(10)).toBe(400n);
+    sameState(a, b);
+  });
+
   it('a fault in the middle of a hot block traps at the right instruction with the right instret', () => {
     const [a, b] = both((m) => {
       // t1 walks down 8 bytes per iteration from RAM+0x800; after 300 iterations it leaves RAM (fault).
