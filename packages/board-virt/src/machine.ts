@@ -67,6 +67,8 @@ export interface VirtMachineOptions {
   /** Host wall time in ns for the RTC (default Date.now()). */
   hostTimeNs?: () => bigint;
   virtio?: VirtioSlotDevice[];
+  /** The harts' compiled-block tier (isa-core's `jit` option; default on). Off = the plain interpreter. */
+  jit?: boolean;
   /** Instructions per hart per slice (default 50000). */
   sliceInstructions?: number;
   /**
@@ -211,7 +213,7 @@ export class VirtMachine {
     const isa = options.isa ?? VIRT_DEFAULT_ISA;
     for (let h = 0; h < nharts; h++) {
       try {
-        harts.push(new Hart({ hartId: h, isa, memory: this.memory, clock: this.clint.timeClock, extensions: options.extensions ?? [] }));
+        harts.push(new Hart({ hartId: h, isa, memory: this.memory, clock: this.clint.timeClock, extensions: options.extensions ?? [], jit: options.jit }));
       } catch (e) {
         if (e instanceof Error && e.name === 'IsaError') throw new VirtMachineError(e.message);
         throw e;

@@ -27,6 +27,7 @@ export interface MachineCliOptions extends VirtioCliOptions {
   dumpDtb?: string;
   dtb?: string;
   clock: 'host' | 'instructions';
+  jit?: 'on' | 'off';
 }
 
 const H_VERSIONS = Object.keys(H_SPECS);
@@ -92,6 +93,7 @@ export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineO
     dtb: o.dtb !== undefined ? readImage(o.dtb, '--dtb') : undefined,
     bootargs: append,
     clock: o.clock,
+    jit: o.jit !== 'off',
     virtio: await virtioDevices({ ...o, p9: (o as { '9p'?: string[] })['9p'] ?? o.p9 }),
   };
 }
@@ -163,5 +165,6 @@ export function machineCommand(): Command {
     .option('--h-ext <version>', 'add the H extension: 1.0 or 0.6.1')
     .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit')
     .option('--dtb <file>', 'use this device tree instead of the generated one')
-    .addOption(new Option('--clock <kind>', 'time source: host (wall time) or instructions (deterministic)').choices(['host', 'instructions']).default('host'));
+    .addOption(new Option('--clock <kind>', 'time source: host (wall time) or instructions (deterministic)').choices(['host', 'instructions']).default('host'))
+    .addOption(new Option('--jit <on|off>', "the harts' compiled-block tier (off: the plain interpreter)").choices(['on', 'off']).default('on'));
 }
