@@ -2,6 +2,8 @@
  * FP reference oracle for tsvisor: runs RISC-V F/D instructions on a real
  * riscv64 target (qemu-riscv64 or hardware) and prints result bits and fflags.
  * Input lines:  <op> <rm> <a> <b> <c>   (rm decimal, operands hex, up to 64 bits)
+ *               rm is set in frm (fsrm) and the instruction uses rm = dyn; for
+ *               "<op>@s" the instruction encodes rm itself and frm holds another mode.
  * Output lines: <result hex> <fflags hex>
  * Binary32 operands go in with fmv.w.x (NaN-boxed by the hardware); binary32
  * results come out with fmv.x.w and are printed as 32 bits.
@@ -58,6 +60,31 @@ XD(fcvt_l_d, "fcvt.l.d %[r],ft0") XD(fcvt_lu_d, "fcvt.lu.d %[r],ft0")
 DX(fcvt_d_w, "fcvt.d.w ft3,%[a]") DX(fcvt_d_wu, "fcvt.d.wu ft3,%[a]")
 DX(fcvt_d_l, "fcvt.d.l ft3,%[a]") DX(fcvt_d_lu, "fcvt.d.lu ft3,%[a]")
 
+/* The same operations with a static rounding mode in the instruction (rne..rmm). */
+#define RM_OPS(X) \
+  X(FS, sfadd_s, "fadd.s", "fadd.s ft3,ft0,ft1") X(FS, sfsub_s, "fsub.s", "fsub.s ft3,ft0,ft1") \
+  X(FS, sfmul_s, "fmul.s", "fmul.s ft3,ft0,ft1") X(FS, sfdiv_s, "fdiv.s", "fdiv.s ft3,ft0,ft1") \
+  X(FS, sfsqrt_s, "fsqrt.s", "fsqrt.s ft3,ft0") \
+  X(FS, sfmadd_s, "fmadd.s", "fmadd.s ft3,ft0,ft1,ft2") X(FS, sfmsub_s, "fmsub.s", "fmsub.s ft3,ft0,ft1,ft2") \
+  X(FS, sfnmsub_s, "fnmsub.s", "fnmsub.s ft3,ft0,ft1,ft2") X(FS, sfnmadd_s, "fnmadd.s", "fnmadd.s ft3,ft0,ft1,ft2") \
+  X(XS, sfcvt_w_s, "fcvt.w.s", "fcvt.w.s %[r],ft0") X(XS, sfcvt_wu_s, "fcvt.wu.s", "fcvt.wu.s %[r],ft0") \
+  X(XS, sfcvt_l_s, "fcvt.l.s", "fcvt.l.s %[r],ft0") X(XS, sfcvt_lu_s, "fcvt.lu.s", "fcvt.lu.s %[r],ft0") \
+  X(SX, sfcvt_s_w, "fcvt.s.w", "fcvt.s.w ft3,%[a]") X(SX, sfcvt_s_wu, "fcvt.s.wu", "fcvt.s.wu ft3,%[a]") \
+  X(SX, sfcvt_s_l, "fcvt.s.l", "fcvt.s.l ft3,%[a]") X(SX, sfcvt_s_lu, "fcvt.s.lu", "fcvt.s.lu ft3,%[a]") \
+  X(FS, sfcvt_s_d, "fcvt.s.d", "fmv.d.x ft0,%[a]\n fcvt.s.d ft3,ft0") \
+  X(FD, sfadd_d, "fadd.d", "fadd.d ft3,ft0,ft1") X(FD, sfsub_d, "fsub.d", "fsub.d ft3,ft0,ft1") \
+  X(FD, sfmul_d, "fmul.d", "fmul.d ft3,ft0,ft1") X(FD, sfdiv_d, "fdiv.d", "fdiv.d ft3,ft0,ft1") \
+  X(FD, sfsqrt_d, "fsqrt.d", "fsqrt.d ft3,ft0") \
+  X(FD, sfmadd_d, "fmadd.d", "fmadd.d ft3,ft0,ft1,ft2") X(FD, sfmsub_d, "fmsub.d", "fmsub.d ft3,ft0,ft1,ft2") \
+  X(FD, sfnmsub_d, "fnmsub.d", "fnmsub.d ft3,ft0,ft1,ft2") X(FD, sfnmadd_d, "fnmadd.d", "fnmadd.d ft3,ft0,ft1,ft2") \
+  X(XD, sfcvt_w_d, "fcvt.w.d", "fcvt.w.d %[r],ft0") X(XD, sfcvt_wu_d, "fcvt.wu.d", "fcvt.wu.d %[r],ft0") \
+  X(XD, sfcvt_l_d, "fcvt.l.d", "fcvt.l.d %[r],ft0") X(XD, sfcvt_lu_d, "fcvt.lu.d", "fcvt.lu.d %[r],ft0") \
+  X(DX, sfcvt_d_l, "fcvt.d.l", "fcvt.d.l ft3,%[a]") X(DX, sfcvt_d_lu, "fcvt.d.lu", "fcvt.d.lu ft3,%[a]")
+#define DEF5(K, fn, name, text) K(fn##0, text ",rne") K(fn##1, text ",rtz") K(fn##2, text ",rdn") K(fn##3, text ",rup") K(fn##4, text ",rmm")
+RM_OPS(DEF5)
+#define ENT5(K, fn, name, text) { name, { fn##0, fn##1, fn##2, fn##3, fn##4 } },
+static const struct { const char *name; void (*fn[5])(void); } STATIC_OPS[] = { RM_OPS(ENT5) };
+
 #define E(n, f) { n, f },
 static const struct { const char *name; void (*fn)(void); } OPS[] = {
   E("fadd.s", fadd_s) E("fsub.s", fsub_s) E("fmul.s", fmul_s) E("fdiv.s", fdiv_s) E("fsqrt.s", fsqrt_s)
@@ -81,6 +108,21 @@ int main(void) {
   while (scanf("%31s %u %llx %llx %llx", op, &rm, (unsigned long long *)&A, (unsigned long long *)&B,
                (unsigned long long *)&C) == 5) {
     size_t i;
+    size_t len = strlen(op);
+    if (len > 2 && strcmp(op + len - 2, "@s") == 0) {
+      /* "<op>@s": the rounding mode is static in the instruction; frm holds another one. */
+      op[len - 2] = 0;
+      for (i = 0; i < sizeof STATIC_OPS / sizeof STATIC_OPS[0]; i++)
+        if (strcmp(STATIC_OPS[i].name, op) == 0) break;
+      if (i == sizeof STATIC_OPS / sizeof STATIC_OPS[0] || rm > 4) {
+        printf("? 0\n");
+        continue;
+      }
+      __asm__ volatile("fsrm %0" : : "r"((unsigned long)((rm + 2) % 5)));
+      STATIC_OPS[i].fn[rm]();
+      printf("%llx %lx\n", (unsigned long long)R, FL);
+      continue;
+    }
     for (i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
       if (strcmp(OPS[i].name, op) == 0) break;
     if (i == sizeof OPS / sizeof OPS[0]) {
