@@ -79,7 +79,7 @@ export function runCli(
       stderr += d;
       check();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 150_000);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
@@ -100,7 +100,7 @@ export function runCli(
  * Runs `tsvisor <args>` on a pseudo-terminal (util-linux `script`), so stdin is a TTY in raw
  * mode; `respond` types keys once the output shows a marker.
  */
-export function runCliOnTty(args: string[], respond: { when: string; send: string }[], timeoutMs = 60_000): Promise<CliResult> {
+export function runCliOnTty(args: string[], respond: { when: string; send: string }[], timeoutMs = 150_000): Promise<CliResult> {
   const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
   const cmd = [process.execPath, '--conditions=@tsvisor/source', '--import', 'tsx', MAIN, ...args].map(quote).join(' ');
   return new Promise((resolvePromise, reject) => {
