@@ -41,6 +41,8 @@ export interface GuestCpu {
   readonly hart: Hart;
   /** Whether this CPU gives guests a G-stage (memory slots may be placed anywhere). */
   readonly remaps: boolean;
+  /** Whether the guest may use Sstc (its stimecmp is the hart's vstimecmp). */
+  readonly guestSstc: boolean;
   /** Runs up to `n` instructions; returns the trap that reached kvm-api, if one did. */
   run(n: number): GuestTrap | undefined;
   /** The guest waits in WFI with nothing pending. */
@@ -87,6 +89,8 @@ export interface DirectGuestCpuOptions {
 export class DirectGuestCpu implements GuestCpu {
   readonly hart: Hart;
   readonly remaps = false;
+  /** stimecmp would be the host's own: the guest timer goes through SBI. */
+  readonly guestSstc = false;
   readonly clock: Clock;
   private trapped: GuestTrap | undefined;
 
@@ -107,7 +111,7 @@ export class DirectGuestCpu implements GuestCpu {
       }),
     };
     this.hart = new Hart({
-      hartId: options.hartId, isa: options.isa, memory: options.memory, clock: options.clock, extensions: [intercept],
+      hartId: options.hartId, isa: options.isa.split('_').filter((p) => p !== 'sstc').join('_'), memory: options.memory, clock: options.clock, extensions: [intercept],
       ...(options.mvendorid !== undefined ? { mvendorid: options.mvendorid } : {}),
       ...(options.marchid !== undefined ? { marchid: options.marchid } : {}),
       ...(options.mimpid !== undefined ? { mimpid: options.mimpid } : {}),

@@ -554,12 +554,43 @@ describe('what only a host with H offers', () => {
     expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', data: le(0x4000_0004) });
   });
 
+  it('Sstc: the guest programs its own stimecmp (vstimecmp); WFI reports that deadline', () => {
+    const { vcpu, clock } = boot(assemble('sstc', `
+      la t0, handler
+      csrw stvec, t0
+      li t0, 1 << 5
+      csrw sie, t0
+      csrsi sstatus, 2
+      rdtime a0
+      addi a0, a0, 500
+      csrw stimecmp, a0
+    1: wfi
+      j 1b
+    .align 4
+    handler:
+      csrr t1, scause
+      li t0, -1
+      csrw stimecmp, t0
+      li t0, 0x10000000
+      sd t1, 0(t0)
+      sret`), { hostH: H_1_0 });
+    expect(vcpu.getOneReg(KVM_REG.isaExt('SSTC'))).toBe(1n);
+    const e = runToExit(vcpu);
+    expect(e).toMatchObject({ reason: 'intr', cause: 'wfi' });
+    const wakeAt = (e as { wakeAt?: number }).wakeAt!;
+    expect(wakeAt).toBeGreaterThan(clock.now());
+    clock.advance(wakeAt - clock.now());
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', data: le((1n << 63n) | 5n) });
+    expect(vcpu.stats['riscv-sbi'] ?? 0).toBe(0);
+  });
+
   it('without H the same requests are refused with a reason', () => {
     const { vm, vcpu } = boot(image, { hostH: null });
     const more = vm.allocateUserMemory(4096);
     expect(() => vm.setUserMemoryRegion({ slot: 1, guestPhysAddr: 0x9000_0000n, memorySize: 0x1000n, userspace: more })).toThrow(/no G-stage/);
     expect(() => vm.setUserMemoryRegion({ slot: 1, flags: 2, guestPhysAddr: 0x8004_0000n, memorySize: 0x1000n, userspace: more })).toThrow(/READONLY needs a G-stage/);
     expect(() => vcpu.setOneReg(KVM_REG.timer('time'), 5n)).toThrow(/htimedelta/);
+    expect(() => vcpu.getOneReg(KVM_REG.isaExt('SSTC'))).toThrow(/ENOENT/); // no Sstc for the guest without H
     expect(vm.checkExtension(81)).toBe(0);
   });
 

@@ -87,7 +87,7 @@ export class Vcpu {
 
   private extsOf(cpu: GuestCpu): KvmIsaExt[] {
     // H is the host's, not the guest's: KVM RISC-V has no nested virtualization.
-    return KVM_RISCV_ISA_EXT_IDS.filter((e) => e !== 'H' && cpu.hart.enabled.has(e.toLowerCase()));
+    return KVM_RISCV_ISA_EXT_IDS.filter((e) => e !== 'H' && (e !== 'SSTC' || cpu.guestSstc) && cpu.hart.enabled.has(e.toLowerCase()));
   }
 
   // ------------------------------------------------------------------ KVM_RUN
@@ -190,7 +190,11 @@ export class Vcpu {
         if (cpu.waiting) {
           // The deadline in VM clock ticks (the guest's time runs htimedelta ahead of it).
           const host = this.timerCompare === undefined ? undefined : BigInt.asUintN(64, this.timerCompare - (cpu.timeDelta ?? 0n));
-          const wakeAt = host !== undefined && host <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(host) : undefined;
+          // With Sstc the guest's own vstimecmp may come first (the hart knows that deadline).
+          const sstc = cpu.hart.nextTimerDeadline();
+          const sbi = host !== undefined && host <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(host) : Infinity;
+          const next = Math.min(sbi, sstc);
+          const wakeAt = next <= Number.MAX_SAFE_INTEGER ? next : undefined;
           return wakeAt === undefined ? this.intr('wfi') : { reason: 'intr', exitReason: KVM_EXIT_INTR, cause: 'wfi', wakeAt };
         }
       }

@@ -32,6 +32,7 @@ const CSR_HGATP = 0x680;
 const CSR_HTVAL = 0x643;
 const CSR_HTINST = 0x64a;
 const CSR_HENVCFG = 0x60a;
+const CSR_VSTIMECMP = 0x24d;
 
 /** Exceptions the guest handles itself (Linux KVM_HEDELEG_DEFAULT, plus misaligned accesses). */
 const HEDELEG = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6) | (1 << 8) | (1 << 12) | (1 << 13) | (1 << 15);
@@ -55,6 +56,7 @@ export interface VirtGuestCpuOptions {
 export class VirtGuestCpu implements GuestCpu {
   readonly hart: Hart;
   readonly remaps = true;
+  readonly guestSstc: boolean;
   readonly clock: Clock;
   private trapped: GuestTrap | undefined;
 
@@ -102,14 +104,19 @@ export class VirtGuestCpu implements GuestCpu {
     h.setCsr(0x302, BigInt(0xffff & ~(1 << 11)) | (1n << 20n) | (1n << 21n) | (1n << 22n) | (1n << 23n));
     h.setCsr(0x303, 0x222n); // mideleg: SSIP, STIP, SEIP (VS bits are delegated by H itself)
     h.setCsr(0x306, 7n); // mcounteren
-    h.setCsr(0x30a, 0n); // menvcfg: no Sstc for S or VS; the guest timer goes through SBI
+    // Sstc for the guest (as KVM offers it): menvcfg.STCE and henvcfg.STCE, so the guest's
+    // stimecmp is vstimecmp. H 0.6.1 has no henvcfg: then the guest timer goes through SBI only.
+    const stce = 1n << 63n;
+    h.setCsr(0x30a, h.enabled.has('sstc') ? stce : 0n); // menvcfg
     h.setCsr(0x3b0, (1n << 54n) - 1n); // pmpaddr0: everything
     h.setCsr(0x3a0, 0x1fn); // pmpcfg0: NAPOT RWX
     // HS level, as kvm.ko sets it for a vCPU (arch/riscv/kvm/vcpu.c).
     h.setCsr(CSR_HEDELEG, BigInt(HEDELEG));
     h.setCsr(CSR_HIDELEG, BigInt(HIDELEG));
     h.setCsr(CSR_HCOUNTEREN, 7n);
-    h.setCsr(CSR_HENVCFG, 0n);
+    h.setCsr(CSR_HENVCFG, h.enabled.has('sstc') ? stce : 0n);
+    this.guestSstc = ((h.getCsr(CSR_HENVCFG) ?? 0n) & stce) !== 0n;
+    this.disarmSstc();
     h.setCsr(CSR_HSTATUS, (2n << 32n) | (1n << 7n)); // VSXL = 64, SPV
     h.setCsr(CSR_HGATP, options.hgatp);
     h.priv = PRV_S;
@@ -186,7 +193,13 @@ export class VirtGuestCpu implements GuestCpu {
     h.setCsr(CSR_HEDELEG, saved);
     h.afterPrivChange();
   }
+  /** vstimecmp = -1, as kvm_riscv_vcpu_timer_reset leaves it: no timer until the guest sets one. */
+  private disarmSstc(): void {
+    if (this.guestSstc) this.hart.setCsr(CSR_VSTIMECMP, (1n << 64n) - 1n);
+  }
+
   resetTo(pc: bigint, a0: bigint, a1: bigint): void {
+    this.disarmSstc();
     this.hart.status = 'running';
     this.setCsr('satp', 0n);
     this.setCsr('sstatus', this.getCsr('sstatus') & ~2n);
