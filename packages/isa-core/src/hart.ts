@@ -83,6 +83,8 @@ const TLB_SIZE = 256;
 const DC_SIZE = 1 << 16;
 const SLICE = 4096;
 const TWO32 = 4294967296;
+/** Longest compiled block (V8's inlining budget favours short functions). */
+const MAX_BLOCK = 48;
 const ST_PC = 0, ST_PCH = 1, ST_NPC = 2, ST_NPCH = 3, ST_RAW = 4, ST_FPL = 5, ST_FPH = 6, ST_FBUF = 7;
 
 /** One RV64 hart. */
@@ -223,7 +225,8 @@ export class Hart {
   private readonly bGen = new Int32Array(DC_SIZE);
   private readonly bFence = new Int32Array(DC_SIZE);
   private readonly bCount = new Int32Array(DC_SIZE);
-  private readonly bFn: ((h: Hart, n: number) => void)[] = [];
+  /** Compiled blocks: run from the entry, return how many instructions executed (at most bCount). */
+  private readonly bFn: ((h: Hart, n: number) => number)[] = [];
 
   // ---- decode ----
   readonly decoder: Decoder;
@@ -284,7 +287,7 @@ export class Hart {
     for (const e of this.extensions) for (const r of e.instructions ?? []) if (rowEnabled(r, enabled)) rows.push(r);
     this.decoder = new Decoder(rows);
     for (let i = 0; i < DC_SIZE; i++) this.dcFn.push(this.illegalFn);
-    const noBlock = (): void => {};
+    const noBlock = (): number => 0;
     for (let i = 0; i < DC_SIZE; i++) this.bFn.push(noBlock);
 
     this.mmu = new Translator({
@@ -485,8 +488,7 @@ export class Hart {
               bGen[di] === pageGen[(fb - STATE_AREA_BYTES) >>> 12] && bCount[di] <= this.budget - n
             ) {
               this.n = n;
-              bFn[di](this, n);
-              n += bCount[di];
+              n += bFn[di](this, n);
               pl = st[ST_PC] = st[ST_NPC];
               ph = st[ST_PCH] = st[ST_NPCH];
               continue;
@@ -540,11 +542,12 @@ export class Hart {
     const lines: string[] = [];
     let a = pl;
     let count = 0;
+    let lastQuiet = false;
     for (;;) {
       // Offset from the start of the entry's page, not wrapped: a block never runs into the
       // next page, whose bytes live elsewhere in the buffer (or are not RAM at all).
       const off = (pl & 4095) + ((a - pl) | 0);
-      if (off > 4094 || count >= 48) break;
+      if (off > 4094 || count >= MAX_BLOCK) break;
       let w = this.u16[(fb + off) >>> 1];
       const len = (w & 3) === 3 ? 4 : 2;
       if (off + len > 4096) break;
@@ -559,7 +562,9 @@ export class Hart {
       fns.push(d.row.exec);
       const alu = op === 0x13 || op === 0x1b || op === 0x33 || op === 0x3b || op === 0x37 || op === 0x17;
       const end = op === 0x63 || op === 0x6f || op === 0x67 || op === 0x73 || op === 0x0f;
-      let code = `st[0]=${a};st[2]=${next};st[4]=${w | 0};`;
+      // Integer ALU ops (not AUIPC) neither trap nor read pc: they skip the pc/raw stores.
+      const quiet = alu && op !== 0x17;
+      let code = quiet ? '' : `st[0]=${a};st[2]=${next};st[4]=${w | 0};`;
       if (nh !== ph) code += `st[3]=${nh};`;
       if (!alu) code += `h.n=n+${k};`;
       code += `f${k}(h,${word | 0});`;
@@ -567,16 +572,19 @@ export class Hart {
       lines.push(code);
       count++;
       a = next;
+      lastQuiet = quiet;
       if (end) break;
     }
+    // The dispatcher continues at st[NPC]: make it right when the block ended on a quiet op.
+    if (lastQuiet) lines.push(`st[2]=${a};`);
     if (count < 2) return;
     // Interior addresses became hot together with the entry; they are rarely entry points.
     for (let o = 2, q = (di + 1) & (DC_SIZE - 1); o < ((a - pl) >>> 0); o += 2, q = (q + 1) & (DC_SIZE - 1)) this.hot[q] = 0;
     const src = `${fns.map((_, k) => `const f${k}=F[${k}];`).join('')}` +
-      `return function block(h,n){const st=h.st,x=h.x;st[1]=${ph};st[3]=${ph};${lines.join('\n')}};`;
-    let fn: (h: Hart, n: number) => void;
+      `return function block(h,n){const st=h.st,x=h.x;st[1]=${ph};st[3]=${ph};${lines.join('\n')}\nreturn ${count};};`;
+    let fn: (h: Hart, n: number) => number;
     try {
-      fn = new Function('F', src)(fns) as (h: Hart, n: number) => void;
+      fn = new Function('F', src)(fns) as (h: Hart, n: number) => number;
     } catch {
       return; // no `new Function` here (CSP): stay interpreted
     }
