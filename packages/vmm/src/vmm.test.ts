@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDtb } from '@tsvisor/fdt';
 import { InstructionClock } from '@tsvisor/isa-core';
+import { KVM_REG } from '@tsvisor/kvm-api';
 import { VirtioRng } from '@tsvisor/virtio';
 import { describe, expect, it } from 'vitest';
 import { Vmm, VmmError } from './vmm.js';
@@ -73,6 +74,7 @@ describe('kvmtool-like VMM', () => {
     expect(isa.startsWith('rv64imafdc')).toBe(true);
     expect(isa).toContain('zba');
     expect(isa).not.toContain('zbc');
+    expect(t.root.find('/cpus/cpu@0')?.string('mmu-type')).toBe(`riscv,sv${{ 8: 39, 9: 48, 10: 57 }[Number(vmm.vcpus[0]!.getOneReg(KVM_REG.config('satp_mode')))]}`);
     expect(t.root.find('/smb/virtio@10020000')?.string('compatible')).toBe('virtio,mmio');
     expect(t.root.find('/smb/serial@10000000')).toBeDefined();
     expect(t.root.find('/smb/plic@8000000')).toBeDefined();

@@ -207,7 +207,8 @@ export class Vmm {
   }
 
   private mmuType(v: Vcpu): string {
-    const mode = Number(v.getOneReg(KVM_REG.config('satp_mode')) >> 60n);
+    // CONFIG.satp_mode holds the satp MODE number itself (8 Sv39, 9 Sv48, 10 Sv57), as in Linux.
+    const mode = Number(v.getOneReg(KVM_REG.config('satp_mode')));
     return mode === 10 ? 'riscv,sv57' : mode === 9 ? 'riscv,sv48' : 'riscv,sv39';
   }
 
