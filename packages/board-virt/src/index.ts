@@ -8,3 +8,4 @@ export {
 } from './boot.js';
 export * from './memory-map.js';
 export { virtioSlot, guestMemoryOf, type VirtioSlotOptions } from './virtio-slot.js';
+export { PacedClock } from './paced-clock.js';

@@ -13,6 +13,7 @@ import { buildMrom, fdtAddr, initrdStartAddr, kernelStartAddr, Rom } from './boo
 import { buildVirtFdt, type DtbHart } from './dtb.js';
 import { VirtMachineError } from './errors.js';
 import { nowMs, sleepUnless, yieldToHost } from './host.js';
+import { PacedClock } from './paced-clock.js';
 import {
   VIRT_CLINT_BASE, VIRT_CLINT_SIZE, VIRT_DEFAULT_MEMORY, VIRT_DRAM_BASE, VIRT_MROM_BASE, VIRT_MROM_SIZE,
   VIRT_PLIC_BASE, VIRT_PLIC_NDEV, VIRT_PLIC_SIZE, VIRT_RTC_BASE, VIRT_RTC_IRQ, VIRT_RTC_SIZE, VIRT_TEST_BASE,
@@ -60,8 +61,11 @@ export interface VirtMachineOptions {
   /** Replaces the generated device tree (/chosen still gets bootargs and the initrd range). */
   dtb?: GuestImage;
   bootargs?: string;
-  /** 'host' (wall time, default) or 'instructions' (deterministic), or your own Clock. */
-  clock?: 'host' | 'instructions' | Clock;
+  /**
+   * 'host' (wall time, default), 'paced' (wall time, but never ahead of the harts' work: no
+   * lockup warnings on a slow host), 'instructions' (deterministic), or your own Clock.
+   */
+  clock?: 'host' | 'paced' | 'instructions' | Clock;
   /** UART0 output, flushed between slices. */
   output?: (bytes: Uint8Array) => void;
   /** Host wall time in ns for the RTC (default Date.now()). */
@@ -190,7 +194,11 @@ export class VirtMachine {
     this.output = options.output;
     this.memory = new PhysicalMemory({ ramBase: VIRT_DRAM_BASE, ramSize });
     const c = options.clock ?? 'host';
-    this.clock = c === 'host' ? new HostClock(VIRT_TIMEBASE_FREQ) : c === 'instructions' ? new InstructionClock(VIRT_TIMEBASE_FREQ) : c;
+    this.clock =
+      c === 'host' ? new HostClock(VIRT_TIMEBASE_FREQ)
+      : c === 'paced' ? new PacedClock(VIRT_TIMEBASE_FREQ)
+      : c === 'instructions' ? new InstructionClock(VIRT_TIMEBASE_FREQ)
+      : c;
 
     const harts: Hart[] = [];
     this.harts = harts;
@@ -462,9 +470,11 @@ export class VirtMachine {
     }
     const ms = Math.max(0, Math.min(10, (ticksAhead * 1000) / this.clock.frequency));
     const s = sleepUnless(ms);
+    const t0 = nowMs();
     this.wake = s.wake;
     await s.done;
     this.wake = undefined;
+    if (this.clock instanceof PacedClock) this.clock.idle(((nowMs() - t0) * this.clock.frequency) / 1000);
   }
 }
 

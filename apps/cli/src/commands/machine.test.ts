@@ -18,6 +18,12 @@ describe('tsvisor machine: a bare-metal guest built for QEMU virt', () => {
     expect(r.status).toBe(7);
   });
 
+  it('runs the same on the plain wall clock (--clock host)', async () => {
+    const r = await runCli(['machine', '--bios', 'none', '--kernel', elf, '--clock', 'host'], { input: 'wall\n' });
+    expect(r.stdout).toBe('tsvisor-e2e: hello\ntick\ngot: wall\n');
+    expect(r.status).toBe(7);
+  });
+
   it('runs the same with two harts and the deterministic clock', async () => {
     const r = await runCli(['machine', '--bios', 'none', '--kernel', elf, '--smp', '2', '--clock', 'instructions'], {
       input: 'two harts\n',

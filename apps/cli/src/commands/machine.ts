@@ -26,7 +26,7 @@ export interface MachineCliOptions extends VirtioCliOptions {
   hExt?: string;
   dumpDtb?: string;
   dtb?: string;
-  clock: 'host' | 'instructions';
+  clock: 'host' | 'paced' | 'instructions';
   jit?: 'on' | 'off';
 }
 
@@ -165,6 +165,6 @@ export function machineCommand(): Command {
     .option('--h-ext <version>', 'add the H extension: 1.0 or 0.6.1')
     .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit')
     .option('--dtb <file>', 'use this device tree instead of the generated one')
-    .addOption(new Option('--clock <kind>', 'time source: host (wall time) or instructions (deterministic)').choices(['host', 'instructions']).default('host'))
+    .addOption(new Option('--clock <kind>', 'time source: paced (wall time, never ahead of the harts), host (wall time) or instructions (deterministic)').choices(['paced', 'host', 'instructions']).default('paced'))
     .addOption(new Option('--jit <on|off>', "the harts' compiled-block tier (off: the plain interpreter)").choices(['on', 'off']).default('on'));
 }
