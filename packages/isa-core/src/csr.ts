@@ -42,9 +42,9 @@ export function writeMstatusLo(h: Hart, v: number, mask: number): void {
   let n = (old & ~mask) | (v & mask);
   if (((n & MSTATUS_MPP) >>> 11) === 2) n = (n & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
   h.mstatus = n;
-  if (((old ^ n) & (MSTATUS_MPRV | MSTATUS_MPP)) !== 0) h.updateModes();
   if (((old ^ n) & (MSTATUS_SUM | MSTATUS_MXR)) !== 0) h.mmu.setMstatus(n);
-  if (((old ^ n) & (MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPRV | MSTATUS_MPP)) !== 0) h.flushTlb();
+  // The front cache is keyed by the data mode (priv, V, SUM, MXR): recompute it, no flush.
+  if (((old ^ n) & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)) !== 0) h.updateModes();
   if (((old ^ n) & (MSTATUS_MIE | MSTATUS_SIE)) !== 0) h.interruptsChanged();
 }
 

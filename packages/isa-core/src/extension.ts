@@ -64,10 +64,11 @@ export interface PrivHooks {
   fsCheck(h: Hart, insn: number): void;
   /** Marks FP state Dirty (mstatus.FS; H: also vsstatus.FS when V=1). */
   fsDirty(h: Hart): void;
-  /** Effective privilege for data accesses (MPRV) as `priv | (virt ? 4 : 0)`. */
+  /** Effective privilege for data accesses (MPRV) as `priv | (virt ? 4 : 0)` (the hart adds SUM/MXR as bits 3, 4 of its cache key). */
   dataMode(h: Hart): number;
   /**
-   * Translate a virtual address for an access in `mode` (`priv | virt<<2`) on a TLB miss.
+   * Translate a virtual address for an access in `mode` (`priv | virt<<2`, plus SUM<<3 | MXR<<4
+   * for data accesses: use `mode & 3` and `mode & 4`) on a TLB miss.
    * Returns the physical address (a JS number) or raises the page/guest-page/access fault.
    * The result may be cached by the hart per 4 KiB page until `h.flushTlb()`.
    */

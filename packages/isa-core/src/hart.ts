@@ -706,7 +706,9 @@ export class Hart {
 
   updateModes(): void {
     this.imode = this.priv | (this.virt ? 4 : 0);
-    this.dmode = this.hooks.dataMode(this);
+    // mstatus.SUM/MXR ride along in the data mode key (bits 3, 4), so toggling them (Linux does
+    // around every user copy) selects other front-cache entries instead of flushing them all.
+    this.dmode = this.hooks.dataMode(this) | ((this.mstatus >>> 15) & 0x18);
     this.st[ST_FPL] = 1;
   }
 

@@ -389,6 +389,37 @@ describe('memory access', () => {
   });
 });
 
+describe('SUM', () => {
+  it('S-mode access to a U page follows SUM across toggles (cached translations respect it)', () => {
+    const m = machine();
+    const root = RAM_BASE + 0x10000;
+    const dv = new DataView(m.memory.buffer, m.memory.ramOffset);
+    const w64 = (pa: number, v: bigint): void => dv.setBigUint64(pa - RAM_BASE, v, true);
+    // VA 0x40000000 -> a 4 KiB user page (U R W X A D) at RAM+0x40000.
+    w64(root + 8 * 1, (B(RAM_BASE + 0x11000) >> 12n << 10n) | 1n);
+    w64(RAM_BASE + 0x11000, (B(RAM_BASE + 0x12000) >> 12n << 10n) | 1n);
+    w64(RAM_BASE + 0x12000, (B(RAM_BASE + 0x40000) >> 12n << 10n) | 0xdfn);
+    w64(root + 8 * 2, (B(RAM_BASE) >> 12n << 10n) | 0xcfn);
+    load(m, ['mret']);
+    load(m, ['ld a0,0(t0)', 'csrrs zero,sstatus,t1', 'ld a1,0(t0)', 'csrrc zero,sstatus,t1', 'ld a2,0(t0)'], RAM_BASE + 0x100);
+    load(m, ['csrrs t2,sepc,zero', 'addi t2,t2,4', 'csrrw zero,sepc,t2', 'addi a5,a5,1', 'sret'], HANDLER);
+    dv.setBigUint64(0x40000, 0x99n, true);
+    m.hart.setX(5, 0x40000000n);
+    m.hart.setX(6, 1n << 18n);
+    m.hart.setX(10, 7n);
+    m.hart.setX(12, 7n);
+    m.hart.setCsr(SATP, (8n << 60n) | B(root >>> 12));
+    m.hart.setCsr(MEDELEG, 1n << 13n);
+    m.hart.setCsr(STVEC, B(HANDLER));
+    enterMode(m.hart, 1, RAM_BASE + 0x100);
+    m.hart.run(16);
+    expect(m.hart.getX(15)).toBe(2n); // two load page faults (SUM=0), one success in between
+    expect(m.hart.getX(10)).toBe(7n);
+    expect(m.hart.getX(11)).toBe(0x99n);
+    expect(m.hart.getX(12)).toBe(7n);
+  });
+});
+
 describe('PMP', () => {
   it('with no entry configured S/U accesses fault and M accesses succeed; a locked entry binds M too', () => {
     const m = machine({ closedPmp: true });
