@@ -12,6 +12,10 @@ _start:
   call putc
   la a0, tail
   call puts
+  li t0, 0x10000000
+1:lbu t1, 5(t0)              # LSR.TEMT: the UART has sent everything
+  andi t1, t1, 0x40
+  beqz t1, 1b
   li t0, 0x100000
   li t1, 0x5555
   sw t1, 0(t0)

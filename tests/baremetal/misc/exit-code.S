@@ -9,6 +9,9 @@ _start:
   sb t1, 0(t0)
   li t1, '\n'
   sb t1, 0(t0)
+1:lbu t1, 5(t0)              # LSR.TEMT: sent before power-off
+  andi t1, t1, 0x40
+  beqz t1, 1b
   li t0, 0x100000
   li t1, (3 << 16) | 0x3333
   sw t1, 0(t0)

@@ -31,6 +31,8 @@ void rt_putdec(int64_t v) {
 
 void rt_exit(int code) {
   volatile uint32_t *test = (volatile uint32_t *)TEST_BASE;
+  volatile uint8_t *uart = (volatile uint8_t *)UART0_BASE;
+  while ((uart[5] & 0x40) == 0) { } /* LSR.TEMT: everything sent before power-off */
   *test = code == 0 ? 0x5555u : (((uint32_t)code << 16) | 0x3333u);
   for (;;) __asm__ volatile("wfi");
 }

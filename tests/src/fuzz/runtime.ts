@@ -236,6 +236,12 @@ fz_end:
   blt s2, t0, 1b
   la a1, fz_endstr
   call fz_str
+  # Wait until the UART has sent everything (LSR.TEMT) before powering off, so a host
+  # that drains its output lazily loses no byte.
+  li t5, 0x10000000
+3:lbu t6, 5(t5)
+  andi t6, t6, 0x40
+  beqz t6, 3b
   li t0, 0x100000
   li t1, 0x5555
   sw t1, 0(t0)
