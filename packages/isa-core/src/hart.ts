@@ -35,6 +35,8 @@ export interface HartOptions {
   satpModes?: readonly number[];
   /** Compile hot straight-line code to JS functions (default true; needs `new Function`). */
   jit?: boolean;
+  /** Interpreted executions of an address before its block is compiled (default 1000). */
+  jitThreshold?: number;
   mvendorid?: number;
   marchid?: bigint;
   mimpid?: bigint;
@@ -85,6 +87,8 @@ const SLICE = 4096;
 const TWO32 = 4294967296;
 /** Longest compiled block (V8's inlining budget favours short functions). */
 const MAX_BLOCK = 48;
+/** Interpreted executions of an address before its block is compiled (compiling costs ~0.1-0.3 ms). */
+const JIT_THRESHOLD = 1000;
 const ST_PC = 0, ST_PCH = 1, ST_NPC = 2, ST_NPCH = 3, ST_RAW = 4, ST_FPL = 5, ST_FPH = 6, ST_FBUF = 7;
 
 /** One RV64 hart. */
@@ -217,8 +221,10 @@ export class Hart {
   // ---- compiled blocks (see compileBlock) ----
   /** Compile hot straight-line code into JS functions (needs `new Function`; off under a strict CSP). */
   readonly jit: boolean;
+  readonly jitThreshold: number;
   private fenceGen = 0;
-  private readonly hot = new Uint8Array(DC_SIZE);
+  /** Interpreted executions per decode-cache slot; a block is compiled at JIT_THRESHOLD. */
+  private readonly hot = new Uint16Array(DC_SIZE);
   private readonly bPl = new Int32Array(DC_SIZE).fill(1);
   private readonly bPh = new Int32Array(DC_SIZE);
   private readonly bBuf = new Float64Array(DC_SIZE);
@@ -256,6 +262,7 @@ export class Hart {
     this.mimpid = options.mimpid ?? 0n;
     this.satpModes = options.satpModes ?? [8, 9, 10];
     this.jit = options.jit ?? true;
+    this.jitThreshold = Math.max(1, Math.min(65535, options.jitThreshold ?? JIT_THRESHOLD));
     const extNames = this.extensions.map((e) => e.name);
     const enabled = parseIsa(this.isa, extNames);
     for (const e of this.extensions) {
@@ -472,6 +479,7 @@ export class Hart {
     const bPl = this.bPl, bPh = this.bPh, bBuf = this.bBuf, bGen = this.bGen, bFence = this.bFence, bCount = this.bCount, bFn = this.bFn;
     const pageGen = this.memory.pageGen, hot = this.hot;
     const jit = this.jit;
+    const threshold = this.jitThreshold;
     for (;;) {
       try {
         let pl = st[ST_PC], ph = st[ST_PCH];
@@ -499,7 +507,7 @@ export class Hart {
               if ((pl & 4095) !== 4094) w |= u16[o + 1] << 16;
               else w = this.fetchSlow(pl, ph);
             }
-            if (jit && hot[di]++ === 255) this.compileBlock(di, pl, ph, fb);
+            if (jit && ++hot[di] >= threshold) { hot[di] = 0; this.compileBlock(di, pl, ph, fb); }
           } else {
             w = this.fetchSlow(pl, ph);
           }

@@ -9,7 +9,7 @@ import { load, machine, program, RAM_BASE, type TestMachine } from './test/harne
 function both(setup: (m: TestMachine) => void, steps: number): [TestMachine, TestMachine] {
   const out: TestMachine[] = [];
   for (const jit of [true, false]) {
-    const m = machine({ jit });
+    const m = machine({ jit, jitThreshold: 16 });
     setup(m);
     let left = steps;
     while (left > 0) {
@@ -91,7 +91,7 @@ describe('compiled blocks', () => {
     expect(a.hart.getX(10)).toBe(400n + 400n * 100n);
     sameState(a, b);
 
-    const m = machine();
+    const m = machine({ jitThreshold: 16 });
     load(m, ['addi a0,a0,1', 'addi t0,t0,-1', 'bne t0,zero,-8', 'ebreak']);
     m.hart.setX(5, 500n);
     m.hart.setCsr(0x305, BigInt(RAM_BASE + 0x3000));
