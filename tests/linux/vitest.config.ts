@@ -6,5 +6,5 @@ import shared from '../../vitest.shared';
 // timeouts. The two files can run side by side (the storage boot is a child process).
 export default mergeConfig(
   shared,
-  defineConfig({ test: { testTimeout: 3_600_000, hookTimeout: 1_800_000, maxWorkers: 2, minWorkers: 1 } }),
+  defineConfig({ test: { testTimeout: 3_600_000, hookTimeout: 3_600_000, maxWorkers: 2, minWorkers: 1 } }),
 );

@@ -129,3 +129,10 @@ export function ext4Cat(image: string, path: string): string {
 
 /** The kernel command line of every test boot: the console, and power off after /test.sh. */
 export const TEST_BOOTARGS = 'console=ttyS0 tsvisor.test=1';
+
+/**
+ * The harts' compiled-block tier for these tests: off (the interpreter) unless TSVISOR_JIT=on.
+ * At the time of writing the tier stalls Linux early in boot (printk time stays at 0.000000),
+ * and these tests are about virtio, not about the tier.
+ */
+export const TEST_JIT = process.env.TSVISOR_JIT === 'on';

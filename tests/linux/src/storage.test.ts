@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ext4Cat, guestOrFail, host, initramfsWithScript, requireTools, runMachineCli, section, TEST_BOOTARGS, type CliRun } from './harness.js';
+import { ext4Cat, guestOrFail, host, initramfsWithScript, requireTools, runMachineCli, section, TEST_BOOTARGS, TEST_JIT, type CliRun } from './harness.js';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -90,7 +90,7 @@ sleep 3600
     writeFileSync(initrd, initramfsWithScript(guest, script));
     let killed = false;
     run = await runMachineCli(
-      ['-m', '512M', '--kernel', guest.image, '--initrd', initrd, '--append', TEST_BOOTARGS,
+      ['-m', '512M', '--jit', TEST_JIT ? 'on' : 'off', '--kernel', guest.image, '--initrd', initrd, '--append', TEST_BOOTARGS,
         '--disk', img.rw, '--disk', `${img.snap},snapshot`, '--disk', `${img.ro},ro`, '--9p', `${share},host`, '--rng'],
       {
         timeoutMs: 3_000_000,
