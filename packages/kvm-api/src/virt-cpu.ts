@@ -110,6 +110,10 @@ export class VirtGuestCpu implements GuestCpu {
     h.setCsr(0x30a, h.enabled.has('sstc') ? stce : 0n); // menvcfg
     h.setCsr(0x3b0, (1n << 54n) - 1n); // pmpaddr0: everything
     h.setCsr(0x3a0, 0x1fn); // pmpcfg0: NAPOT RWX
+    // With V=1 both vsstatus.FS and the HS-level FS gate FP instructions (priv spec, H chapter,
+    // "vsstatus"): the host keeps its own FS on (Dirty), as Linux does around a guest run, so
+    // only the guest's vsstatus.FS decides.
+    h.setCsr(0x300, (h.getCsr(0x300) ?? 0n) | 0x6000n);
     // HS level, as kvm.ko sets it for a vCPU (arch/riscv/kvm/vcpu.c).
     h.setCsr(CSR_HEDELEG, BigInt(HEDELEG));
     h.setCsr(CSR_HIDELEG, BigInt(HIDELEG));
