@@ -2,7 +2,7 @@
 // `pnpm bench`: guest MIPS of tsvisor on bare-metal workloads (tests/baremetal/bench/*.c,
 // built with -O2), next to qemu-system-riscv64 running the same ELF in the same run.
 // Prints figures only; it asserts nothing.
-//   pnpm bench [-- --only int,fp,paging] [--no-qemu] [--linux]
+//   pnpm bench [-- --only int,fp,paging] [--no-qemu] [--linux] [--virtio]
 // Run through the root script, which adds `--conditions=@tsvisor/source --import tsx`
 // so the workspace's TypeScript sources load directly.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -131,4 +131,15 @@ if (args.includes('--linux')) {
   }
 } else if (!only) {
   console.log('linux      boot-to-marker: opt-in, `pnpm bench -- --linux` (uses the guest from `pnpm guest`)');
+}
+
+// virtio inside Debian guests (opt-in: `pnpm bench -- --virtio`): virtio-blk sequential read and
+// write MB/s measured by dd in the guest, and virtio-net TCP throughput between two guests.
+if (args.includes('--virtio')) {
+  const { benchVirtio } = await import('../../tests/linux/src/bench.ts');
+  const r = await benchVirtio();
+  console.log(`virtio-blk read  ${r.blkReadMBs.toFixed(2)} MB/s   write ${r.blkWriteMBs.toFixed(2)} MB/s   (dd, O_DIRECT, in the guest)`);
+  console.log(`virtio-net       ${r.netMBs.toFixed(2)} MB/s guest to guest (busybox nc over an in-process switch)   [${r.seconds.toFixed(0)} s in all]`);
+} else if (!only) {
+  console.log('virtio     throughput: opt-in, `pnpm bench -- --virtio` (two Debian guests)');
 }
