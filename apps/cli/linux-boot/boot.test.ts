@@ -19,6 +19,15 @@ describe('Debian Linux on tsvisor machine', () => {
     expect(r.status).toBe(0);
   });
 
+  it('tsvisor run: the guest boots in VS mode on kvm-api (KVM SBI, G-stage) and a guest shutdown exits 0', async () => {
+    const r = await runCli(['run', '-m', '256', '-k', guest.image, '-i', guest.initramfs, '-p', 'tsvisor.test=1'], { timeoutMs: 1_500_000 });
+    expect(r.stdout).toContain('Machine model: linux,dummy-virt');
+    expect(r.stdout).toContain('SBI implementation ID=0x3');
+    expect(r.stdout).toContain('TSVISOR-BOOT-OK');
+    expect(r.stdout).toContain('reboot: Power down');
+    expect(r.status).toBe(0);
+  });
+
   it('runs commands typed at the busybox shell and powers off from it (--smp 2)', async () => {
     const r = await runCli([...base, '--smp', '2', '--append', 'console=ttyS0'], {
       timeoutMs: 1_500_000,
