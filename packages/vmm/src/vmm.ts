@@ -6,6 +6,7 @@
  * interrupt with KVM_INTERRUPT), virtio-mmio devices, and the vCPU loop over KVM_RUN exits.
  */
 import { Plic } from '@tsvisor/aplic-imsic';
+import type { HypervisorSpec } from '@tsvisor/csr-h-ext';
 import { Ns16550a } from '@tsvisor/devices';
 import { HostClock, type Clock } from '@tsvisor/isa-core';
 import {
@@ -52,6 +53,8 @@ export interface VmmOptions {
   clock?: Clock;
   /** ISA of the emulated host harts (default kvm-api's). */
   hostIsa?: string;
+  /** The H extension spec module the emulated host harts implement (default kvm-api's, H 1.0). */
+  hostH?: HypervisorSpec;
 }
 
 /** Exit counts by reason, as kvm_stat shows them. */
@@ -98,6 +101,7 @@ export class Vmm {
         clock: this.clock,
         ...(options.sbiVersion ? { sbiVersion: options.sbiVersion } : {}),
         ...(options.hostIsa ? { isa: options.hostIsa } : {}),
+        ...(options.hostH ? { hostH: options.hostH } : {}),
       });
     } catch (e) {
       if (e instanceof KvmError) throw new VmmError(e.message);

@@ -2,6 +2,7 @@
  * `tsvisor run`: a kvmtool-like VMM (`lkvm run`) on @tsvisor/kvm-api. Without --kernel it
  * boots the cached Debian guest, fetching it on first use.
  */
+import { H_SPECS } from '@tsvisor/csr-h-ext';
 import { KVM_RISCV_ISA_EXT_IDS, KVM_RISCV_SBI_EXT_IDS } from '@tsvisor/kvm-api';
 import { Vmm, VmmError, type VmmOptions } from '@tsvisor/vmm';
 import { Command, Option } from 'commander';
@@ -20,6 +21,7 @@ export interface RunCliOptions extends VirtioCliOptions {
   cpus: string;
   console: 'serial' | 'sbi';
   sbiVersion?: string;
+  hExt: string;
   dumpDtb?: string;
   [disable: string]: unknown;
 }
@@ -50,9 +52,12 @@ export async function runOptions(o: RunCliOptions): Promise<VmmOptions> {
   }
   const disableIsaExt = ISA_FLAGS.filter((f) => o[camel(`disable-${f}`)] === true);
   const disableSbiExt = SBI_FLAGS.filter((f) => o[camel(`disable-sbi-${f}`)] === true).map((f) => (f === 'legacy' ? 'V01' : f));
+  const hostH = H_SPECS[o.hExt as keyof typeof H_SPECS];
+  if (!hostH) throw new CliError(`--h-ext ${o.hExt}: unknown version (choose ${Object.keys(H_SPECS).join(' or ')})`);
   return {
     memory,
     cpus: Number(o.cpus),
+    hostH,
     kernel: readImage(kernelPath, '--kernel'),
     initrd: initrdPath !== undefined ? readImage(initrdPath, '--initrd') : undefined,
     params,
@@ -109,6 +114,7 @@ export function runCommand(): Command {
     .option('-c, --cpus <n>', 'number of vCPUs', '1')
     .addOption(new Option('--console <kind>', 'guest console: serial (8250, ttyS0) or sbi (SBI debug console)').choices(['serial', 'sbi']).default('serial'))
     .option('--sbi-version <v>', 'SBI version the guest sees (0.1 .. 3.0)')
+    .option('--h-ext <version>', 'H extension spec module of the emulated host harts: 1.0 or 0.6.1', '1.0')
     .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit');
   for (const f of ISA_FLAGS) cmd.option(`--disable-${f}`, `hide ISA extension ${f} from the guest`);
   for (const f of SBI_FLAGS) cmd.option(`--disable-sbi-${f}`, `hide SBI extension ${f} from the guest`);
