@@ -159,26 +159,28 @@ export const INTERRUPT_PRIORITY: readonly number[] = [
   11, 3, 7, IRQ_SEI, IRQ_SSI, IRQ_STI, IRQ_SGEI, IRQ_VSEI, IRQ_VSSI, IRQ_VSTI, 13,
 ];
 
-// ---- exception causes ----
-export const CAUSE_MISALIGNED_FETCH = 0;
-export const CAUSE_FETCH_ACCESS = 1;
-export const CAUSE_ILLEGAL_INSTRUCTION = 2;
-export const CAUSE_BREAKPOINT = 3;
-export const CAUSE_MISALIGNED_LOAD = 4;
-export const CAUSE_LOAD_ACCESS = 5;
-export const CAUSE_MISALIGNED_STORE = 6;
-export const CAUSE_STORE_ACCESS = 7;
-export const CAUSE_USER_ECALL = 8;
-export const CAUSE_SUPERVISOR_ECALL = 9;
-export const CAUSE_VIRTUAL_SUPERVISOR_ECALL = 10;
-export const CAUSE_MACHINE_ECALL = 11;
-export const CAUSE_FETCH_PAGE_FAULT = 12;
-export const CAUSE_LOAD_PAGE_FAULT = 13;
-export const CAUSE_STORE_PAGE_FAULT = 15;
-export const CAUSE_FETCH_GUEST_PAGE_FAULT = 20;
-export const CAUSE_LOAD_GUEST_PAGE_FAULT = 21;
-export const CAUSE_VIRTUAL_INSTRUCTION = 22;
-export const CAUSE_STORE_GUEST_PAGE_FAULT = 23;
+// ---- exception causes: the same numbers the core uses (priv spec, mcause values) ----
+export {
+  CAUSE_MISALIGNED_FETCH,
+  CAUSE_FETCH_ACCESS,
+  CAUSE_ILLEGAL_INSTRUCTION,
+  CAUSE_BREAKPOINT,
+  CAUSE_MISALIGNED_LOAD,
+  CAUSE_LOAD_ACCESS,
+  CAUSE_MISALIGNED_STORE,
+  CAUSE_STORE_ACCESS,
+  CAUSE_USER_ECALL,
+  CAUSE_SUPERVISOR_ECALL,
+  CAUSE_VIRTUAL_SUPERVISOR_ECALL,
+  CAUSE_MACHINE_ECALL,
+  CAUSE_FETCH_PAGE_FAULT,
+  CAUSE_LOAD_PAGE_FAULT,
+  CAUSE_STORE_PAGE_FAULT,
+  CAUSE_FETCH_GUEST_PAGE_FAULT,
+  CAUSE_LOAD_GUEST_PAGE_FAULT,
+  CAUSE_VIRTUAL_INSTRUCTION,
+  CAUSE_STORE_GUEST_PAGE_FAULT,
+} from '@tsvisor/isa-core';
 
 /** hedeleg bits that must be writable ("Bits of hedeleg that must be writable"): 0-8, 12, 13, 15. */
 export const HEDELEG_WRITABLE =
