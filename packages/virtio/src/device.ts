@@ -1,5 +1,6 @@
 import type { GuestMemory } from './memory.js';
 import type { Virtqueue } from './queue/queue.js';
+import type { DescriptorChain } from './queue/chain.js';
 
 /** An interrupt line driven by a device (level-triggered). */
 export interface IrqLine {
@@ -50,4 +51,22 @@ export function readConfigBytes(bytes: Uint8Array, offset: number, size: number)
   let v = 0;
   for (let i = size - 1; i >= 0; i--) v = v * 256 + bytes[offset + i]!;
   return v >>> 0;
+}
+
+/**
+ * Serves every chain the driver offered on queue `q`: `handle` returns the bytes it wrote
+ * into the chain's writable buffers, or a string saying why the chain is unusable (the
+ * device then enters DEVICE_NEEDS_RESET). The driver is signalled once for the batch.
+ */
+export function serveQueue(ctx: DeviceContext, q: number, handle: (chain: DescriptorChain) => number | string): void {
+  const queue = ctx.queues[q];
+  if (!queue) return;
+  let any = false;
+  for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    const written = handle(chain);
+    if (typeof written === 'string') return ctx.fail(written);
+    queue.pushUsed(chain.head, written);
+    any = true;
+  }
+  if (any) ctx.signalUsed(q);
 }

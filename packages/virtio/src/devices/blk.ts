@@ -1,5 +1,5 @@
 import * as D from '../defs.js';
-import { readConfigBytes, type DeviceContext, type VirtioDevice } from '../device.js';
+import { readConfigBytes, serveQueue, type DeviceContext, type VirtioDevice } from '../device.js';
 import { readFromChain, totalLength, writeToChain, type DescriptorChain } from '../queue/chain.js';
 import type { BlockBackend } from './blk-backend.js';
 
@@ -77,15 +77,10 @@ export class VirtioBlk implements VirtioDevice {
   notify(q: number): void {
     const ctx = this.ctx;
     if (!ctx || q !== 0) return;
-    const queue = ctx.queues[0]!;
-    let any = false;
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    serveQueue(ctx, 0, (chain) => {
       const written = this.handle(ctx, chain);
-      if (written < 0) return ctx.fail('virtio-blk request without a header or a status byte');
-      queue.pushUsed(chain.head, written);
-      any = true;
-    }
-    if (any) ctx.signalUsed(0);
+      return written < 0 ? 'virtio-blk request without a header or a status byte' : written;
+    });
   }
 
   /** Runs one request; returns the bytes written to the guest (status included), or -1 for a malformed chain. */

@@ -1,5 +1,5 @@
 import { VIRTIO_ID_9P } from '../defs.js';
-import type { DeviceContext, VirtioDevice } from '../device.js';
+import { serveQueue, type DeviceContext, type VirtioDevice } from '../device.js';
 import { readFromChain, totalLength, writeToChain } from '../queue/chain.js';
 import type { FsBackend } from './p9/fs.js';
 import { P9Server } from './p9/server.js';
@@ -45,24 +45,19 @@ export class Virtio9p implements VirtioDevice {
   notify(q: number): void {
     const ctx = this.ctx;
     if (!ctx || q !== 0) return;
-    const queue = ctx.queues[0]!;
-    let any = false;
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    serveQueue(ctx, 0, (chain) => {
       const req = readFromChain(ctx.mem, chain, 0, Math.min(totalLength(chain.readable), 1 << 20));
-      if (!req) return ctx.fail('virtio-9p request outside guest RAM');
+      if (!req) return 'virtio-9p request outside guest RAM';
       let reply = this.server.handle(req);
       const room = totalLength(chain.writable);
       if (reply.length > room) {
         // The guest posted less room than the reply needs: answer ERANGE-like EIO in Rlerror form.
         reply = Uint8Array.of(11, 0, 0, 0, 7, req[5] ?? 0, req[6] ?? 0, 5, 0, 0, 0);
-        if (reply.length > room) return ctx.fail('virtio-9p reply buffer too small');
+        if (reply.length > room) return 'virtio-9p reply buffer too small';
       }
       const n = writeToChain(ctx.mem, chain, 0, reply);
-      if (n < 0) return ctx.fail('virtio-9p reply buffer outside guest RAM');
-      queue.pushUsed(chain.head, n);
-      any = true;
-    }
-    if (any) ctx.signalUsed(0);
+      return n < 0 ? 'virtio-9p reply buffer outside guest RAM' : n;
+    });
   }
   getState() {
     return { stateVersion: 1, tag: this.tag };

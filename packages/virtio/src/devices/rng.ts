@@ -1,5 +1,5 @@
 import { VIRTIO_ID_RNG } from '../defs.js';
-import { readConfigBytes, type DeviceContext, type VirtioDevice } from '../device.js';
+import { readConfigBytes, serveQueue, type DeviceContext, type VirtioDevice } from '../device.js';
 import { writeToChain, totalLength } from '../queue/chain.js';
 
 /** A source of random bytes (in browsers and Node: `crypto.getRandomValues`). */
@@ -35,18 +35,12 @@ export class VirtioRng implements VirtioDevice {
   notify(q: number): void {
     const ctx = this.ctx;
     if (!ctx || q !== 0) return;
-    const queue = ctx.queues[0]!;
-    let any = false;
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    serveQueue(ctx, 0, (chain) => {
       // Cap a single request: a guest asking for gigabytes gets what fits in 64 KiB per chain.
-      const want = Math.min(totalLength(chain.writable), 65536);
-      const bytes = new Uint8Array(want);
+      const bytes = new Uint8Array(Math.min(totalLength(chain.writable), 65536));
       this.entropy(bytes);
-      const n = writeToChain(ctx.mem, chain, 0, bytes);
-      queue.pushUsed(chain.head, Math.max(0, n));
-      any = true;
-    }
-    if (any) ctx.signalUsed(0);
+      return Math.max(0, writeToChain(ctx.mem, chain, 0, bytes));
+    });
   }
   reset(): void {
     this.ctx = null;
