@@ -1,5 +1,5 @@
 import { VIRTIO_ID_BALLOON } from '../defs.js';
-import { readConfigBytes, type DeviceContext, type VirtioDevice } from '../device.js';
+import { readConfigBytes, serveQueue, type DeviceContext, type VirtioDevice } from '../device.js';
 import { readFromChain, totalLength } from '../queue/chain.js';
 
 const INFLATE = 0;
@@ -53,11 +53,9 @@ export class VirtioBalloon implements VirtioDevice {
   notify(q: number): void {
     const ctx = this.ctx;
     if (!ctx || (q !== INFLATE && q !== DEFLATE)) return;
-    const queue = ctx.queues[q]!;
-    let any = false;
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    serveQueue(ctx, q, (chain) => {
       const bytes = readFromChain(ctx.mem, chain, 0, totalLength(chain.readable) & ~3);
-      if (!bytes) return ctx.fail('virtio-balloon buffer outside guest RAM');
+      if (!bytes) return 'virtio-balloon buffer outside guest RAM';
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       for (let off = 0; off < bytes.length; off += 4) {
         const pfn = dv.getUint32(off, true);
@@ -74,10 +72,8 @@ export class VirtioBalloon implements VirtioDevice {
           this.pages.delete(pfn);
         }
       }
-      queue.pushUsed(chain.head, 0);
-      any = true;
-    }
-    if (any) ctx.signalUsed(q);
+      return 0;
+    });
   }
   getState() {
     return { stateVersion: 1, config: Array.from(this.config), pages: [...this.pages] };

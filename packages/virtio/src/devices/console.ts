@@ -1,5 +1,5 @@
 import { VIRTIO_ID_CONSOLE } from '../defs.js';
-import { readConfigBytes, type DeviceContext, type VirtioDevice } from '../device.js';
+import { readConfigBytes, serveQueue, type DeviceContext, type VirtioDevice } from '../device.js';
 import { readFromChain, totalLength, writeToChain } from '../queue/chain.js';
 
 const RX = 0;
@@ -45,16 +45,12 @@ export class VirtioConsole implements VirtioDevice {
   private transmit(): void {
     const ctx = this.ctx;
     if (!ctx) return;
-    const queue = ctx.queues[TX]!;
-    let any = false;
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    serveQueue(ctx, TX, (chain) => {
       const data = readFromChain(ctx.mem, chain, 0, totalLength(chain.readable));
-      if (!data) return ctx.fail('virtio-console buffer outside guest RAM');
+      if (!data) return 'virtio-console buffer outside guest RAM';
       if (data.length) this.output(data);
-      queue.pushUsed(chain.head, 0);
-      any = true;
-    }
-    if (any) ctx.signalUsed(TX);
+      return 0;
+    });
   }
 
   private deliver(): void {

@@ -1,5 +1,5 @@
 import * as D from '../defs.js';
-import { readConfigBytes, type DeviceContext, type VirtioDevice } from '../device.js';
+import { readConfigBytes, serveQueue, type DeviceContext, type VirtioDevice } from '../device.js';
 import { readFromChain, totalLength, writeToChain } from '../queue/chain.js';
 import type { NetBackend } from './net-backend.js';
 
@@ -60,21 +60,17 @@ export class VirtioNet implements VirtioDevice {
   private transmit(): void {
     const ctx = this.ctx;
     if (!ctx) return;
-    const queue = ctx.queues[TX]!;
-    let any = false;
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+    serveQueue(ctx, TX, (chain) => {
       const len = totalLength(chain.readable);
       if (len >= this.hdrSize && len - this.hdrSize <= MAX_FRAME) {
         const frame = readFromChain(ctx.mem, chain, this.hdrSize, len - this.hdrSize);
-        if (!frame) return ctx.fail('virtio-net buffer outside guest RAM');
+        if (!frame) return 'virtio-net buffer outside guest RAM';
         this.stats.txFrames++;
         this.stats.txBytes += frame.length;
         this.backend.send(frame);
       }
-      queue.pushUsed(chain.head, 0);
-      any = true;
-    }
-    if (any) ctx.signalUsed(TX);
+      return 0;
+    });
   }
 
   private receive(frame: Uint8Array): void {
