@@ -1,4 +1,6 @@
 /* Branch-heavy code: quicksort, binary search, and a bytecode interpreter loop. */
+#define BENCH_NAME "branchy"
+#define BENCH_REPS 20
 #include "bench.h"
 
 #define N 40000
@@ -35,8 +37,8 @@ static int interp(const uint8_t *code, int n, int64_t acc) {
   return (int)(r[0] ^ r[1] ^ r[2] ^ r[3]);
 }
 
-int main(void) {
-  uint64_t t0 = bench_instret(), sum = 0;
+static uint64_t bench_work(void) {
+  uint64_t sum = 0;
   uint32_t x = 12345;
   for (int rep = 0; rep < 3; rep++) {
     for (int i = 0; i < N; i++) { x = x * 1103515245u + 12345u; v[i] = (int32_t)(x >> 1); }
@@ -50,5 +52,5 @@ int main(void) {
   uint8_t code[61];
   for (int i = 0; i < 61; i++) { x = x * 1103515245u + 12345u; code[i] = (uint8_t)(x >> 16); }
   sum += (uint64_t)interp(code, 61, 7);
-  return bench_report("branchy", t0, sum);
+  return sum;
 }

@@ -1,4 +1,6 @@
 /* Floating point: a small n-body step loop (double), a float dot product, sqrt and division. */
+#define BENCH_NAME "fp"
+#define BENCH_REPS 27
 #include "bench.h"
 
 #define NB 5
@@ -6,8 +8,7 @@ static double px[NB], py[NB], pz[NB], vx[NB], vy[NB], vz[NB], m[NB];
 
 static double fsqrt(double x) { double r; __asm__("fsqrt.d %0, %1" : "=f"(r) : "f"(x)); return r; }
 
-int main(void) {
-  uint64_t t0 = bench_instret();
+static uint64_t bench_work(void) {
   for (int i = 0; i < NB; i++) {
     px[i] = i * 1.5; py[i] = i * -0.75 + 0.25; pz[i] = i * 0.125;
     vx[i] = 0.01 * i; vy[i] = -0.02 * i; vz[i] = 0.005; m[i] = 1.0 + i * 0.1;
@@ -31,5 +32,5 @@ int main(void) {
   for (int i = 0; i < NB; i++) e += m[i] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]);
   union { double d; uint64_t u; } ue = { e };
   union { float f; uint32_t u; } ud = { dot };
-  return bench_report("fp", t0, ue.u ^ ((uint64_t)ud.u << 17));
+  return ue.u ^ ((uint64_t)ud.u << 17);
 }

@@ -1,10 +1,12 @@
 /* Integer ALU and multiply/divide: a sieve, xorshift hashing, gcd. */
+#define BENCH_NAME "int"
+#define BENCH_REPS 18
 #include "bench.h"
 
 static uint8_t sieve[200000];
 
-int main(void) {
-  uint64_t t0 = bench_instret(), sum = 0;
+static uint64_t bench_work(void) {
+  uint64_t sum = 0;
   for (int rep = 0; rep < 4; rep++) {
     for (int i = 0; i < 200000; i++) sieve[i] = 1;
     for (int i = 2; i * i < 200000; i++)
@@ -18,5 +20,5 @@ int main(void) {
     while (q) { uint64_t t = p % q; p = q; q = t; }
     sum += p + (a * 1000003) / (a + 3);
   }
-  return bench_report("int", t0, sum);
+  return sum;
 }

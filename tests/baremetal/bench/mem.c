@@ -1,13 +1,15 @@
 /* Memory: copies, strided reads and a pointer chase over 1 MiB, through picolibc's memcpy/memset. */
 #include <string.h>
+#define BENCH_NAME "mem"
+#define BENCH_REPS 20
 #include "bench.h"
 
 #define N (1 << 17)
 static uint64_t a[N], b[N];
 static uint32_t next_idx[N];
 
-int main(void) {
-  uint64_t t0 = bench_instret(), sum = 0;
+static uint64_t bench_work(void) {
+  uint64_t sum = 0;
   for (int i = 0; i < N; i++) a[i] = (uint64_t)i * 0x9e3779b97f4a7c15UL;
   for (int rep = 0; rep < 2; rep++) {
     memcpy(b, a, sizeof a);
@@ -24,5 +26,5 @@ int main(void) {
   }
   uint32_t p = 0;
   for (int i = 0; i < N; i++) { p = next_idx[p]; sum += p; }
-  return bench_report("mem", t0, sum);
+  return sum;
 }

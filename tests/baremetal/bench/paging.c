@@ -17,7 +17,7 @@ static uint8_t region[REGION] __attribute__((aligned(4096)));
 
 static uint64_t walk(uint64_t base) {
   uint64_t sum = 0, x = 0x2545f4914f6cdd1dUL;
-  for (int i = 0; i < 300000; i++) {
+  for (int i = 0; i < 8000000; i++) {
     x ^= x << 13; x ^= x >> 7; x ^= x << 17;
     volatile uint64_t *p = (volatile uint64_t *)(base + ((x % (REGION / 64)) * 64));
     sum += *p;
