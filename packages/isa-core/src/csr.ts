@@ -49,6 +49,11 @@ export function writeMstatusLo(h: Hart, v: number, mask: number): void {
 }
 
 /** A plain 64-bit storage CSR with write masks. */
+/** Writable menvcfg bits 63:32 for this hart's extensions. */
+function menvcfgHiMask(h: Hart): number {
+  return (h.enabled.has('sstc') ? 0x80000000 | 0 : 0) | (h.enabled.has('svpbmt') ? 1 << 30 : 0) | (h.enabled.has('svadu') ? 1 << 29 : 0);
+}
+
 export function plainCsr(addr: number, name: string, slot: number, maskLo = -1, maskHi = -1): CsrRow {
   const i = 2 * slot;
   return {
@@ -209,10 +214,12 @@ export function coreCsrs(h: Hart): CsrRow[] {
       write(hh, lo) { hh.mie = lo & 0xaaa; hh.interruptsChanged(); } },
     tvec(0x305, 'mtvec', S.mtvec),
     plainCsr(0x306, 'mcounteren', S.mcounteren, -1, 0),
-    { ...plainCsr(0x30a, 'menvcfg', S.menvcfg, 1, has('sstc') ? 0x80000000 | 0 : 0),
+    // menvcfg high word: STCE (63) with Sstc, PBMTE (62) with Svpbmt, ADUE (61) with Svadu;
+    // each is read-only zero without its extension (priv spec "menvcfg").
+    { ...plainCsr(0x30a, 'menvcfg', S.menvcfg, 1, menvcfgHiMask(h)),
       write(hh: Hart, lo: number, hi: number) {
         hh.csr[2 * S.menvcfg] = lo & 1;
-        hh.csr[2 * S.menvcfg + 1] = hi & (hh.enabled.has('sstc') ? 0x80000000 | 0 : 0);
+        hh.csr[2 * S.menvcfg + 1] = hi & menvcfgHiMask(hh);
         hh.mmu.setMenvcfg(hh.csr[2 * S.menvcfg], hh.csr[2 * S.menvcfg + 1]);
         hh.hooks.poll(hh);
       } },

@@ -305,10 +305,13 @@ export class Hart {
       // Page tables must live in RAM (PTEs in MMIO would be an access fault, as on QEMU virt).
       // and PMP applies to them as S-mode accesses (priv spec 3.7.1).
       checkPhys: (pa, size, access) => this.memory.isRam(pa, size) && this.pmp.check(pa, size, access, 1),
-      // QEMU 7.2 sets A/D in hardware; neither Svnapot nor Svpbmt is in our ISA list.
-      adUpdate: 'always',
-      svnapot: false,
-      svpbmt: false,
+      // A/D (priv spec "Svadu"/"Svade"): with 'svadu' in the ISA string menvcfg.ADUE picks
+      // the scheme; 'svade' alone means faults; neither means hardware updates, as QEMU 7.2
+      // does (priv 1.12 let a hart choose). Svnapot/Svpbmt only when named (QEMU 7.2's
+      // default rv64 has neither).
+      adUpdate: enabled.has('svadu') ? 'envcfg' : enabled.has('svade') ? 'never' : 'always',
+      svnapot: enabled.has('svnapot'),
+      svpbmt: enabled.has('svpbmt'),
     });
     for (const row of coreCsrs(this)) this.csrRows[row.addr] = row;
     let hooks: PrivHooks = basePrivHooks();

@@ -13,7 +13,7 @@ const CORE_LETTERS = new Set(['i', 'm', 'a', 'f', 'd', 'c']);
 /** Multi-letter extensions the core implements. */
 export const CORE_MULTI = new Set([
   'zicsr', 'zifencei', 'zicntr', 'zihpm', 'zihintpause', 'zicond',
-  'zba', 'zbb', 'zbc', 'zbs', 'sstc', 'zca', 'zcd', 'zmmul', 'svadu', 'svade',
+  'zba', 'zbb', 'zbc', 'zbs', 'sstc', 'zca', 'zcd', 'zmmul', 'svadu', 'svade', 'svnapot', 'svpbmt',
 ]);
 
 /** Extensions implied by others (as QEMU and the naming conventions imply them). */
