@@ -14,3 +14,5 @@ export * from './defs.js';
 export * as int64 from './int64.js';
 export { R } from './int64.js';
 export { disassemble, assemble, AsmError, CSR_NAMES, XREG, FREG } from './disasm.js';
+export { zkr, CSR_SEED, CSR_MSECCFG, MSECCFG_SSEED, MSECCFG_USEED, SEED_OPST_ES16 } from './zkr.js';
+export type { ZkrOptions } from './zkr.js';
