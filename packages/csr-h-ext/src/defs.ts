@@ -82,6 +82,12 @@ export const S_TO_VS: ReadonlyMap<number, number> = new Map([
   [CSR_STIMECMP, CSR_VSTIMECMP],
   [CSR_STIMECMPH, CSR_VSTIMECMPH],
   [CSR_SATP, CSR_VSATP],
+  // AIA (Ssaia, "Interrupts for Virtual Machines"): siselect, sireg, stopei, stopi stand for
+  // vsiselect, vsireg, vstopei, vstopi; the rows come from the AIA extension when it is present.
+  [0x150, 0x250],
+  [0x151, 0x251],
+  [0x15c, 0x25c],
+  [0xdb0, 0xeb0],
 ]);
 
 // ---- hstatus (RV64) ----
