@@ -94,6 +94,8 @@ export class DirectGuestCpu implements GuestCpu {
   readonly clock: Clock;
   private trapped: GuestTrap | undefined;
 
+  // No Zkr either: a guest in the hart's real S-mode cannot have its seed accesses trapped
+  // (only VS/VU accesses become virtual-instruction traps), so there is nothing to forward.
   constructor(options: DirectGuestCpuOptions) {
     this.clock = options.clock;
     const intercept: Extension = {
@@ -111,7 +113,7 @@ export class DirectGuestCpu implements GuestCpu {
       }),
     };
     this.hart = new Hart({
-      hartId: options.hartId, isa: options.isa.split('_').filter((p) => p !== 'sstc').join('_'), memory: options.memory, clock: options.clock, extensions: [intercept],
+      hartId: options.hartId, isa: options.isa.split('_').filter((p) => p !== 'sstc' && p !== 'zkr').join('_'), memory: options.memory, clock: options.clock, extensions: [intercept],
       ...(options.mvendorid !== undefined ? { mvendorid: options.mvendorid } : {}),
       ...(options.marchid !== undefined ? { marchid: options.marchid } : {}),
       ...(options.mimpid !== undefined ? { mimpid: options.mimpid } : {}),

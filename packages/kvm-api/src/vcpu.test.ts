@@ -12,11 +12,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { H_0_6_1, H_1_0 } from '@tsvisor/csr-h-ext';
 import type { HypervisorSpec } from '@tsvisor/csr-h-ext';
 import {
-  KVM_EXIT_MMIO, KVM_EXIT_RISCV_SBI, KVM_EXIT_SYSTEM_EVENT, KVM_INTERRUPT_SET, KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE,
+  KVM_EXIT_MMIO, KVM_EXIT_RISCV_CSR, KVM_EXIT_RISCV_SBI, KVM_EXIT_SYSTEM_EVENT, KVM_INTERRUPT_SET, KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE,
   KVM_MP_STATE_STOPPED, KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN,
 } from './defs';
 import { KvmError } from './errors';
-import type { VcpuExit } from './exits';
+import type { CsrExit, VcpuExit } from './exits';
 import { Kvm } from './kvm';
 import { KVM_REG } from './onereg';
 import type { Vcpu } from './vcpu';
@@ -482,6 +482,40 @@ describe('API misuse throws typed errors and leaves the VM intact', () => {
     expect(() => vcpu.setMpState({ mpState: 3 })).toThrow(/EINVAL/);
   });
 
+  it('running a stopped vCPU is a typed EBUSY that changes nothing: made runnable, it runs as before', () => {
+    const { vcpu } = boot(image);
+    vcpu.setOneReg(KVM_REG.core('regs.t6'), 0x1234n);
+    vcpu.setMpState({ mpState: KVM_MP_STATE_STOPPED });
+    let err: unknown;
+    try {
+      vcpu.run();
+    } catch (e) {
+      err = e;
+    }
+    expect(KvmError.is(err)).toBe(true);
+    expect(err).toMatchObject({ errno: 'EBUSY', message: expect.stringMatching(/vCPU 0 is stopped/) });
+    expect(vcpu.getOneReg(KVM_REG.core('regs.pc'))).toBe(BigInt(RAM));
+    expect(vcpu.getOneReg(KVM_REG.core('regs.t6'))).toBe(0x1234n);
+    expect(vcpu.stats.exits).toBe(0);
+    vcpu.setMpState({ mpState: KVM_MP_STATE_RUNNABLE });
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'system-event', type: KVM_SYSTEM_EVENT_SHUTDOWN });
+  });
+
+  it('after refused ONE_REG writes the vCPU keeps its registers and still runs', () => {
+    const { vcpu } = boot(image);
+    const before = vcpu.getRegList().map((id) => vcpu.getOneReg(id));
+    for (const bad of [
+      () => vcpu.setOneReg(0x8030_0000_2200_0000n, 1n), // unknown id: ENOENT
+      () => vcpu.setOneReg(KVM_REG.core('mode'), 7n), // bad value: EINVAL
+      () => vcpu.setOneReg(KVM_REG.isaExt('I'), 0n), // I cannot go: EINVAL
+      () => vcpu.setOneReg(KVM_REG.timer('frequency'), 1n), // read-only: EINVAL
+    ]) {
+      expect(bad).toThrow(KvmError);
+    }
+    expect(vcpu.getRegList().map((id) => vcpu.getOneReg(id))).toEqual(before);
+    expect(runToExit(vcpu)).toMatchObject({ reason: 'system-event', type: KVM_SYSTEM_EVENT_SHUTDOWN });
+  });
+
   it('getRegList lists exactly the ids getOneReg accepts, and core/CSR/FP registers round-trip', () => {
     const { vcpu } = boot(image);
     const ids = vcpu.getRegList();
@@ -581,7 +615,8 @@ describe('what only a host with H offers', () => {
     expect(wakeAt).toBeGreaterThan(clock.now());
     clock.advance(wakeAt - clock.now());
     expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', data: le((1n << 63n) | 5n) });
-    expect(vcpu.stats['riscv-sbi'] ?? 0).toBe(0);
+    // No SBI call at all (no set_timer): one WFI sleep, one MMIO exit, as kvm_stat would count them.
+    expect(vcpu.stats).toMatchObject({ ecall_exit_stat: 0, sbi_exit_user: 0, wfi_exit_stat: 1, mmio_exit_user: 1 });
   });
 
   it('without H the same requests are refused with a reason', () => {
@@ -592,6 +627,56 @@ describe('what only a host with H offers', () => {
     expect(() => vcpu.setOneReg(KVM_REG.timer('time'), 5n)).toThrow(/htimedelta/);
     expect(() => vcpu.getOneReg(KVM_REG.isaExt('SSTC'))).toThrow(/ENOENT/); // no Sstc for the guest without H
     expect(vm.checkExtension(81)).toBe(0);
+  });
+
+  describe('Zkr seed: KVM_EXIT_RISCV_CSR', () => {
+    // The guest reads seed read-write (csrrw), with a write mask (csrrs with t1 != 0), and
+    // read-only (csrrs with x0), which the Zkr spec makes illegal in every mode.
+    const seedGuest = assemble('seed', `
+      la t0, handler
+      csrw stvec, t0
+      li t0, 0x10000000
+      csrrw a0, 0x15, zero
+      sd a0, 0(t0)
+      li t1, 0xf0
+      csrrs a1, 0x15, t1
+      sd a1, 0(t0)
+      csrrs a2, 0x15, zero
+      sd a2, 0(t0)
+    .align 4
+    handler:
+      csrr t1, scause
+      li t0, 0x10000100
+      sd t1, 0(t0)`);
+
+    it('a guest seed access comes to the VMM, whose answer lands in the guest register', () => {
+      const { vcpu } = boot(seedGuest, { hostH: H_1_0 });
+      expect(vcpu.getOneReg(KVM_REG.isaExt('ZKR'))).toBe(1n);
+      let e = runToExit(vcpu);
+      expect(e).toMatchObject({ reason: 'riscv-csr', exitReason: KVM_EXIT_RISCV_CSR, csrNum: 0x15, newValue: 0n, writeMask: (1n << 64n) - 1n });
+      (e as CsrExit).retValue = 0x8000_abcdn; // ES16 with 16 bits of entropy
+      expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', isWrite: true, physAddr: 0x1000_0000n, data: le(0x8000_abcd) });
+      e = runToExit(vcpu);
+      expect(e).toMatchObject({ reason: 'riscv-csr', csrNum: 0x15, newValue: (1n << 64n) - 1n, writeMask: 0xf0n });
+      (e as CsrExit).retValue = 0x8000_1234n;
+      expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', data: le(0x8000_1234) });
+      // Read-only access: illegal instruction for the guest, no exit.
+      expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', physAddr: 0x1000_0100n, data: le(2) });
+      expect(vcpu.stats).toMatchObject({ csr_exit_user: 2, mmio_exit_user: 3 });
+    });
+
+    it('with ISA_EXT ZKR turned off the guest gets illegal instruction and the VMM sees nothing', () => {
+      const { vcpu } = boot(seedGuest, { hostH: H_1_0 });
+      vcpu.setOneReg(KVM_REG.isaExt('ZKR'), 0n);
+      expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', physAddr: 0x1000_0100n, data: le(2) });
+      expect(vcpu.stats.csr_exit_user).toBe(0);
+    });
+
+    it('a host without H offers no Zkr to guests', () => {
+      const { vcpu } = boot(seedGuest, { hostH: null });
+      expect(() => vcpu.getOneReg(KVM_REG.isaExt('ZKR'))).toThrow(/ENOENT/);
+      expect(runToExit(vcpu)).toMatchObject({ reason: 'mmio', physAddr: 0x1000_0100n, data: le(2) });
+    });
   });
 
   it('the H 0.6.1 draft module runs the same guest', () => {

@@ -12,14 +12,14 @@ import {
 import type { Sbi, SbiExtensionName, SbiOutcome, StaExtension } from '@tsvisor/sbi';
 import {
   parseIsa, CAUSE_FETCH_ACCESS, CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_LOAD_ACCESS, CAUSE_LOAD_GUEST_PAGE_FAULT,
-  CAUSE_STORE_ACCESS, CAUSE_STORE_GUEST_PAGE_FAULT, CAUSE_SUPERVISOR_ECALL, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_VIRTUAL_SUPERVISOR_ECALL,
+  CAUSE_STORE_ACCESS, CAUSE_STORE_GUEST_PAGE_FAULT, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE, CAUSE_SUPERVISOR_ECALL, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_VIRTUAL_SUPERVISOR_ECALL,
 } from '@tsvisor/isa-core';
 import {
-  KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_RISCV_SBI, KVM_INTERNAL_ERROR_EMULATION, KVM_INTERRUPT_SET,
+  KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_RISCV_CSR, KVM_EXIT_RISCV_SBI, KVM_INTERNAL_ERROR_EMULATION, KVM_INTERRUPT_SET,
   KVM_INTERRUPT_UNSET, KVM_MEM_READONLY, KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED,
 } from './defs';
 import { KvmError } from './errors';
-import type { IntrExit, MmioExit, SbiExit, SystemEventExit, VcpuExit } from './exits';
+import type { CsrExit, IntrExit, MmioExit, SbiExit, SystemEventExit, VcpuExit } from './exits';
 import type { GuestCpu, GuestCsrName, GuestTrap } from './guest-cpu';
 import { decodeMmioAccess, extendLoad, storeBytes } from './mmio-insn';
 import type { MmioAccess } from './mmio-insn';
@@ -28,6 +28,8 @@ import {
   KVM_RISCV_SBI_EXT_IDS, KVM_RISCV_TIMER_REGS, KVM_REG, decodeRegId, formatRegId,
 } from './onereg';
 import type { KvmIsaExt, KvmSbiExt } from './onereg';
+import { emptyVcpuStats } from './stats';
+import type { VcpuStats } from './stats';
 import type { VmInternals } from './vm';
 
 /** KVM's SBI_EXT ids -> our SBI modules (BASE is always on; MPXY is not implemented; PMU has firmware counters only). */
@@ -39,6 +41,15 @@ const SBI_EXT_MODULE: Readonly<Record<KvmSbiExt, SbiExtensionName | undefined>> 
 /** Instructions between timer checks inside one run(). */
 const SLICE = 10_000;
 const U64 = (1n << 64n) - 1n;
+
+/** The CSRs whose guest accesses KVM hands to the VMM (Linux vcpu_insn.c, csr_funcs): seed, when the vCPU has Zkr. */
+const CSR_SEED = 0x015;
+const U64_MASK = (1n << 64n) - 1n;
+
+interface PendingCsr {
+  readonly exit: CsrExit;
+  readonly rd: number;
+}
 
 interface PendingMmio {
   readonly exit: MmioExit;
@@ -56,6 +67,8 @@ export class Vcpu {
   private suspended = false;
   private pendingMmio: PendingMmio | undefined;
   private pendingSbi: SbiExit | undefined;
+  private pendingCsr: PendingCsr | undefined;
+  private wfiCounted = false;
   private systemEvent: SystemEventExit | undefined;
   private resumeAfterSuspend: { pc: bigint; opaque: bigint } | undefined;
   private kickRequested = false;
@@ -66,8 +79,8 @@ export class Vcpu {
   private ids: { mvendorid: bigint; marchid: bigint; mimpid: bigint };
   private sbi: Sbi | undefined;
   private staShmem: { lo: bigint; hi: bigint } = { lo: U64, hi: U64 };
-  /** Exit counts by reason, as kvm_stat shows them. */
-  readonly stats: Record<string, number> = {};
+  /** Exit counters under KVM's names (kvm_stat), plus kvm-api's own (stats.ts). */
+  readonly stats: VcpuStats = emptyVcpuStats();
 
   /** @internal Created by Vm.createVcpu. */
   constructor(id: number, vm: VmInternals) {
@@ -99,9 +112,12 @@ export class Vcpu {
     }
     if (!this.ran) this.firstRun();
     this.completePending();
-    const exit = this.loop();
-    this.stats[exit.reason === 'intr' ? `intr-${exit.cause}` : exit.reason] = (this.stats[exit.reason === 'intr' ? `intr-${exit.cause}` : exit.reason] ?? 0) + 1;
-    return exit;
+    return this.loop();
+  }
+
+  /** Instructions the guest retired on this vCPU so far (its minstret; not a KVM interface). */
+  get instructionsRetired(): number {
+    return this.cpu.hart.instret;
   }
 
   private firstRun(): void {
@@ -121,7 +137,7 @@ export class Vcpu {
     const implied: Readonly<Record<string, string>> = { zcd: 'D', zcf: 'F' };
     const multi = [...this.isaExts].filter((e) => e.length > 1).map((e) => e.toLowerCase())
       .filter((m) => !implied[m] || this.isaExts.has(implied[m] as KvmIsaExt));
-    const known = parseIsa(this.vm.hostIsa);
+    const known = parseIsa(this.vm.hostIsa, ['zkr']);
     const isa = `rv64${letters.join('')}${multi.filter((m) => known.has(m)).map((m) => `_${m}`).join('')}`;
     const old = this.cpu;
     const cpu = this.vm.makeCpu(this.id, isa, this.ids);
@@ -163,6 +179,13 @@ export class Vcpu {
       if (!mmio.access.isWrite) cpu.setX(mmio.access.reg, extendLoad(mmio.exit.data, mmio.access.len, mmio.access.signed));
       cpu.setPc(cpu.getPc() + BigInt(mmio.access.insnLen));
     }
+    const csr = this.pendingCsr;
+    if (csr) {
+      // Linux kvm_riscv_vcpu_csr_return: rd gets ret_value, then the guest steps over the instruction.
+      this.pendingCsr = undefined;
+      cpu.setX(csr.rd, csr.exit.retValue);
+      cpu.setPc(cpu.getPc() + 4n);
+    }
     const sbiExit = this.pendingSbi;
     if (sbiExit) {
       this.pendingSbi = undefined;
@@ -182,12 +205,19 @@ export class Vcpu {
     for (;;) {
       if (this.kickRequested) {
         this.kickRequested = false;
+        this.stats.signal_exits++;
         return this.intr('kick');
       }
       this.pollTimer();
       if (cpu.waiting) {
         cpu.run(0); // lets the hart notice an interrupt that arrived while it waited
         if (cpu.waiting) {
+          // One WFI that puts the vCPU to sleep counts once, however many run()s it sleeps through.
+          if (!this.wfiCounted) {
+            this.wfiCounted = true;
+            this.stats.wfi_exit_stat++;
+            this.stats.exits++;
+          }
           // The deadline in VM clock ticks (the guest's time runs htimedelta ahead of it).
           const host = this.timerCompare === undefined ? undefined : BigInt.asUintN(64, this.timerCompare - (cpu.timeDelta ?? 0n));
           // With Sstc the guest's own vstimecmp may come first (the hart knows that deadline).
@@ -199,7 +229,11 @@ export class Vcpu {
         }
       }
       this.suspended = false; // an HSM retentive suspend ends when the hart wakes
-      if (budget <= 0) return this.intr('budget');
+      this.wfiCounted = false;
+      if (budget <= 0) {
+        this.stats.budget_exits++;
+        return this.intr('budget');
+      }
       // Budget counts interpreter steps, trapping ones included: a guest stuck in a trap loop still yields.
       const before = cpu.hart.steps;
       const trap = cpu.run(Math.min(SLICE, budget));
@@ -222,7 +256,16 @@ export class Vcpu {
   private handleTrap(trap: GuestTrap): VcpuExit | undefined {
     const cpu = this.cpu;
     const c = trap.cause;
-    if (c === CAUSE_SUPERVISOR_ECALL || c === CAUSE_VIRTUAL_SUPERVISOR_ECALL) return this.handleSbi();
+    const stats = this.stats;
+    stats.exits++;
+    if (c === CAUSE_SUPERVISOR_ECALL || c === CAUSE_VIRTUAL_SUPERVISOR_ECALL) {
+      stats.ecall_exit_stat++;
+      return this.handleSbi();
+    }
+    if (c === CAUSE_VIRTUAL_INSTRUCTION) {
+      const exit = this.csrExit(trap.insn >>> 0);
+      if (exit) return exit;
+    }
     const isLoad = c === CAUSE_LOAD_ACCESS || c === CAUSE_LOAD_GUEST_PAGE_FAULT;
     const isStore = c === CAUSE_STORE_ACCESS || c === CAUSE_STORE_GUEST_PAGE_FAULT;
     // htinst 0x3000/0x3020: the fault hit the guest's own page-table walk, not an instruction's access.
@@ -230,7 +273,10 @@ export class Vcpu {
     if ((isLoad || isStore) && trap.gpa !== undefined && !implicit) {
       const slot = this.vm.memory.find(trap.gpa);
       // Outside every slot, or a store to a READONLY slot: KVM emulates it as MMIO (Linux vcpu_exit.c, gstage_page_fault).
-      if (!slot || (isStore && (slot.flags & KVM_MEM_READONLY) !== 0)) return this.mmioExit(trap, isStore);
+      if (!slot || (isStore && (slot.flags & KVM_MEM_READONLY) !== 0)) {
+        stats.mmio_exit_user++;
+        return this.mmioExit(trap, isStore);
+      }
     }
     // Anything else is the guest's own: it gets the architectural exception (guest-page faults
     // become the access faults a machine without a hypervisor would raise; a virtual-instruction
@@ -240,8 +286,35 @@ export class Vcpu {
       [CAUSE_STORE_GUEST_PAGE_FAULT]: CAUSE_STORE_ACCESS, [CAUSE_VIRTUAL_INSTRUCTION]: CAUSE_ILLEGAL_INSTRUCTION,
     };
     const cause = redirected[c] ?? c;
+    if (cause === CAUSE_ILLEGAL_INSTRUCTION) stats.instr_illegal_exits++;
+    else if (cause === CAUSE_LOAD_ACCESS) stats.load_access_exits++;
+    else if (cause === CAUSE_STORE_ACCESS) stats.store_access_exits++;
+    else if (cause === CAUSE_MISALIGNED_LOAD) stats.load_misaligned_exits++;
+    else if (cause === CAUSE_MISALIGNED_STORE) stats.store_misaligned_exits++;
     cpu.redirectTrap(cause, cause === CAUSE_ILLEGAL_INSTRUCTION && c === CAUSE_VIRTUAL_INSTRUCTION ? BigInt(trap.insn >>> 0) : trap.tval);
     return undefined;
+  }
+
+  /**
+   * A virtual-instruction trap on a CSR instruction: KVM emulates the CSRs in its csr_funcs table
+   * and hands `seed` (Zkr) to the VMM as KVM_EXIT_RISCV_CSR with the instruction's new value and
+   * write mask (Linux vcpu_insn.c, csr_insn). Anything else is the guest's illegal instruction.
+   */
+  private csrExit(insn: number): VcpuExit | undefined {
+    if ((insn & 0x7f) !== 0x73) return undefined;
+    const funct3 = (insn >>> 12) & 7;
+    const csrNum = insn >>> 20;
+    if (funct3 === 0 || funct3 === 4 || csrNum !== CSR_SEED || !this.isaExts.has('ZKR')) return undefined;
+    const rs1 = (insn >>> 15) & 31;
+    const src = funct3 >= 5 ? BigInt(rs1) : this.cpu.getX(rs1);
+    // CSRRW(I): new = src, mask = all ones; CSRRS(I): new = all ones, mask = src; CSRRC(I): new = 0, mask = src.
+    const op = funct3 & 3;
+    const newValue = op === 1 ? src : op === 2 ? U64_MASK : 0n;
+    const writeMask = op === 1 ? U64_MASK : src;
+    const exit: CsrExit = { reason: 'riscv-csr', exitReason: KVM_EXIT_RISCV_CSR, csrNum, newValue, writeMask, retValue: 0n };
+    this.pendingCsr = { exit, rd: (insn >>> 7) & 31 };
+    this.stats.csr_exit_user++;
+    return exit;
   }
 
   private mmioExit(trap: GuestTrap, isStore: boolean): VcpuExit {
@@ -293,6 +366,7 @@ export class Vcpu {
           ret: [BigInt.asUintN(64, BigInt(SBI_ERR_NOT_SUPPORTED)), 0n],
         };
         this.pendingSbi = exit;
+        this.stats.sbi_exit_user++;
         return exit;
       }
     }

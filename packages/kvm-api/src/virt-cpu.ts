@@ -10,7 +10,7 @@
  * scause/stval/htval/htinst and puts the hart straight back in V=1 at the
  * trapping instruction (what kvm.ko's SRET would do after handling it).
  */
-import { Hart, PRV_S, PRV_U } from '@tsvisor/isa-core';
+import { CSR_MSECCFG, Hart, MSECCFG_SSEED, PRV_S, PRV_U, zkr } from '@tsvisor/isa-core';
 import type { Clock, Extension, PhysicalMemory } from '@tsvisor/isa-core';
 import { hypervisor } from '@tsvisor/csr-h-ext';
 import type { HypervisorSpec } from '@tsvisor/csr-h-ext';
@@ -92,8 +92,10 @@ export class VirtGuestCpu implements GuestCpu {
       }),
     };
     const hext = hypervisor(options.spec);
+    const hasZkr = options.isa.toLowerCase().split('_').includes('zkr');
     this.hart = new Hart({
-      hartId: options.hartId, isa: ensureH(options.isa), memory: options.memory, clock: options.clock, extensions: [hext, intercept],
+      hartId: options.hartId, isa: ensureH(options.isa), memory: options.memory, clock: options.clock,
+      extensions: hasZkr ? [hext, zkr(), intercept] : [hext, intercept],
       ...(options.mvendorid !== undefined ? { mvendorid: options.mvendorid } : {}),
       ...(options.marchid !== undefined ? { marchid: options.marchid } : {}),
       ...(options.mimpid !== undefined ? { mimpid: options.mimpid } : {}),
@@ -110,6 +112,10 @@ export class VirtGuestCpu implements GuestCpu {
     h.setCsr(0x30a, h.enabled.has('sstc') ? stce : 0n); // menvcfg
     h.setCsr(0x3b0, (1n << 54n) - 1n); // pmpaddr0: everything
     h.setCsr(0x3a0, 0x1fn); // pmpcfg0: NAPOT RWX
+    // Zkr: mseccfg.SSEED, as firmware sets it for a hypervisor host: then a guest's seed access
+    // (VS/VU, read-write) is a virtual-instruction trap kvm-api can hand to the VMM (scalar
+    // crypto spec, "Access Control to seed"); without it the guest would get illegal instruction.
+    if (hasZkr) h.setCsr(CSR_MSECCFG, BigInt(MSECCFG_SSEED));
     // With V=1 both vsstatus.FS and the HS-level FS gate FP instructions (priv spec, H chapter,
     // "vsstatus"): the host keeps its own FS on (Dirty), as Linux does around a guest run, so
     // only the guest's vsstatus.FS decides.

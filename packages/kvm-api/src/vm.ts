@@ -56,8 +56,11 @@ export interface VmInternals {
   sbiPlatform(vcpu: Vcpu): SbiPlatform;
 }
 
-/** The host ISA: RV64GC, the bit-manipulation and hint extensions isa-core implements, and Sstc (guests get it with H 1.0). */
-export const DEFAULT_HOST_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_zihpm_zihintpause_zba_zbb_zbc_zbs_zicond_sstc';
+/**
+ * The host ISA: RV64GC, the bit-manipulation and hint extensions isa-core implements, Sstc
+ * (guests get it with H 1.0) and Zkr (guests' seed reads come to the VMM as KVM_EXIT_RISCV_CSR).
+ */
+export const DEFAULT_HOST_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_zihpm_zihintpause_zba_zbb_zbc_zbs_zicond_sstc_zkr';
 export const KVM_MAX_VCPUS = 64;
 /** The one VMID this VM's vCPUs use (each VM has its own harts, so VMIDs never collide). */
 const VMID = 1;

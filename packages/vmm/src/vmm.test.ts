@@ -110,6 +110,62 @@ secondary:
     expect(out).toBe('2');
   });
 
+  it('a guest reading the Zkr seed CSR gets ES16 and fresh entropy from the VMM; zkr is in riscv,isa', async () => {
+    // Each read is stored to RAM; the guest prints 'E' when all four have OPST = ES16 (bits 31:30 = 0b10).
+    const kernel = assemble('seed', `
+      li s0, 0x80300000
+      li s1, 4
+      li s2, 0
+1:    csrrw t0, 0x15, zero
+      sd t0, 0(s0)
+      addi s0, s0, 8
+      srli t1, t0, 30
+      xori t1, t1, 2
+      or s2, s2, t1
+      addi s1, s1, -1
+      bnez s1, 1b
+      bnez s2, 2f
+      li a7, 0x4442434E
+      li a6, 2
+      li a0, 'E'
+      ecall
+2:` + SHUTDOWN);
+    let out = '';
+    const vmm = new Vmm({ memory: 32 * 2 ** 20, cpus: 1, kernel: { name: 'seed', bytes: kernel }, clock: new InstructionClock(), output: (b) => (out += String.fromCharCode(...b)) });
+    expect(parseDtb(vmm.dtb).root.find('/cpus/cpu@0')?.string('riscv,isa')).toContain('_zkr');
+    expect((await vmm.run()).reason).toBe('shutdown');
+    expect(out).toBe('E');
+    const mem = vmm.vm.guestMemory.read(0x8030_0000n, 32)!;
+    const words = [0, 1, 2, 3].map((i) => new DataView(mem.buffer, mem.byteOffset + 8 * i, 8).getBigUint64(0, true));
+    for (const w of words) expect(w >> 16n).toBe(0x8000n); // ES16, reserved and custom bits zero
+    expect(new Set(words).size).toBeGreaterThan(1); // four equal 16-bit draws: about 2^-48
+    expect(vmm.vcpuStats().csr_exit_user).toBe(4);
+    expect(vmm.stats['riscv-csr']).toBe(4);
+  });
+
+  it('--disable-zkr hides seed: the guest gets illegal instruction, the VMM no CSR exit', async () => {
+    const kernel = assemble('noseed', `
+      la t0, 1f
+      csrw stvec, t0
+      csrrw t0, 0x15, zero
+      j 2f
+.align 4
+1:    csrr t1, scause
+      li t2, 2
+      bne t1, t2, 2f
+      li a7, 0x4442434E
+      li a6, 2
+      li a0, 'I'
+      ecall
+2:` + SHUTDOWN);
+    let out = '';
+    const vmm = new Vmm({ memory: 32 * 2 ** 20, cpus: 1, kernel: { name: 'noseed', bytes: kernel }, disableIsaExt: ['ZKR'], clock: new InstructionClock(), output: (b) => (out += String.fromCharCode(...b)) });
+    expect(parseDtb(vmm.dtb).root.find('/cpus/cpu@0')?.string('riscv,isa')).not.toContain('zkr');
+    expect((await vmm.run()).reason).toBe('shutdown');
+    expect(out).toBe('I');
+    expect(vmm.vcpuStats().csr_exit_user).toBe(0);
+  });
+
   it('bad options are one-line VmmErrors', () => {
     const k = { name: 'k', bytes: new Uint8Array(16) };
     expect(() => new Vmm({ memory: 0, cpus: 1, kernel: k })).toThrow(VmmError);

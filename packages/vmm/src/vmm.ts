@@ -11,7 +11,8 @@ import { Ns16550a } from '@tsvisor/devices';
 import { HostClock, type Clock } from '@tsvisor/isa-core';
 import {
   KVM_INTERRUPT_SET, KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED, KVM_REG, KVM_RISCV_ISA_EXT_IDS,
-  KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN, Kvm, KvmError, type MmioExit, type SbiExit, type Vcpu, type Vm,
+  KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN, KVM_VCPU_STATS, TSVISOR_VCPU_STATS, Kvm, KvmError, type CsrExit, type MmioExit,
+  type SbiExit, type Vcpu, type VcpuStats, type Vm,
 } from '@tsvisor/kvm-api';
 import { loadKvmtoolBoot, type BootFile } from '@tsvisor/loader';
 import { SBI_ERR_INVALID_PARAM, SBI_EXT_0_1_CONSOLE_GETCHAR, SBI_EXT_0_1_CONSOLE_PUTCHAR, SBI_EXT_DBCN } from '@tsvisor/sbi';
@@ -57,8 +58,12 @@ export interface VmmOptions {
   hostH?: HypervisorSpec;
 }
 
-/** Exit counts by reason, as kvm_stat shows them. */
+/** The VMM's own counts of the exits run() returned, by reason ('mmio', 'riscv-sbi', 'intr-wfi'...). */
 export type ExitStats = Record<string, number>;
+
+/** Zkr seed (CSR 0x015): OPST in bits 31:30, ES16 = 0b10 means bits 15:0 hold entropy (scalar crypto spec, "seed"). */
+const CSR_SEED = 0x015;
+const SEED_OPST_ES16 = 0b10n << 30n;
 
 const textBytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
@@ -238,6 +243,33 @@ export class Vmm {
     this.stats[key] = (this.stats[key] ?? 0) + 1;
   }
 
+  /** kvm-api's exit counters (KVM's kvm_stat names) summed over the vCPUs. */
+  vcpuStats(): VcpuStats {
+    const sum = {} as VcpuStats;
+    for (const n of [...KVM_VCPU_STATS, ...TSVISOR_VCPU_STATS]) sum[n] = 0;
+    for (const v of this.vcpus) for (const n of Object.keys(sum) as (keyof VcpuStats)[]) sum[n] += v.stats[n];
+    return sum;
+  }
+
+  /** Guest instructions retired, all vCPUs. */
+  instructionsRetired(): number {
+    return this.vcpus.reduce((n, v) => n + v.instructionsRetired, 0);
+  }
+
+  /**
+   * KVM_EXIT_RISCV_CSR: Linux forwards only the Zkr `seed` CSR. A read-write access returns
+   * ES16 with 16 bits of host entropy (Web Crypto); the written value is ignored, as on hardware.
+   */
+  private csr(exit: CsrExit): void {
+    if (exit.csrNum !== CSR_SEED) {
+      this.count('csr-unknown');
+      exit.retValue = 0n;
+      return;
+    }
+    const bits = host.crypto.getRandomValues(new Uint16Array(1))[0]!;
+    exit.retValue = SEED_OPST_ES16 | BigInt(bits);
+  }
+
   private mmio(exit: MmioExit): void {
     const pa = Number(exit.physAddr);
     const r = this.ranges.find((x) => pa >= x.base && pa + exit.len <= x.base + x.size);
@@ -326,8 +358,7 @@ export class Vmm {
             ran = true;
             break;
           case 'riscv-csr':
-            // kvmtool emulates only `seed` (Zkr); we do not offer Zkr, so reads give 0.
-            exit.retValue = 0n;
+            this.csr(exit);
             ran = true;
             break;
           case 'internal-error':
@@ -370,6 +401,7 @@ const host = globalThis as unknown as {
   setTimeout(f: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   performance: { now(): number };
+  crypto: { getRandomValues(a: Uint16Array): Uint16Array };
 };
 
 function nowMs(): number {
