@@ -4,7 +4,7 @@
  */
 import { H_SPECS } from '@tsvisor/csr-h-ext';
 import { KVM_RISCV_ISA_EXT_IDS, KVM_RISCV_SBI_EXT_IDS } from '@tsvisor/kvm-api';
-import { Vmm, VmmError, type VmmOptions } from '@tsvisor/vmm';
+import { Vmm, VmmError, formatKvmStat, type VmmOptions } from '@tsvisor/vmm';
 import { Command, Option } from 'commander';
 import { readImage, writeOutput } from '../adapters/files.js';
 import { onInspectSignal } from '../adapters/signals.js';
@@ -23,6 +23,7 @@ export interface RunCliOptions extends VirtioCliOptions {
   sbiVersion?: string;
   hExt: string;
   dumpDtb?: string;
+  stats?: boolean;
   [disable: string]: unknown;
 }
 
@@ -81,9 +82,12 @@ export async function runRunCommand(o: RunCliOptions): Promise<number> {
     writeOutput(o.dumpDtb, vmm.dtb, '--dump-dtb');
     return 0;
   }
+  const started = performance.now();
+  // kvm_stat's view of the run so far: exits by reason (KVM's counter names) and guest instructions.
+  const kvmStat = () => formatKvmStat({ stats: vmm.vcpuStats(), instructions: vmm.instructionsRetired(), seconds: (performance.now() - started) / 1000 });
   const describe = () =>
     vmm.vcpus.map((v) => `vcpu ${v.id}: mp_state=${v.getMpState().mpState}`).join('\n') +
-    `\nexits: ${Object.entries(vmm.stats).map(([k, n]) => `${k}=${n}`).join(' ')}`;
+    `\nexits to the VMM: ${Object.entries(vmm.stats).map(([k, n]) => `${k}=${n}`).join(' ')}\n${kvmStat()}`;
   const term = attachTerminal({
     input: (b) => vmm.pushInput(b),
     quit: () => vmm.stop(0),
@@ -101,6 +105,7 @@ export async function runRunCommand(o: RunCliOptions): Promise<number> {
   } finally {
     off();
     term.close();
+    if (o.stats) process.stderr.write(`${kvmStat()}\n`);
   }
 }
 
@@ -115,7 +120,8 @@ export function runCommand(): Command {
     .addOption(new Option('--console <kind>', 'guest console: serial (8250, ttyS0) or sbi (SBI debug console)').choices(['serial', 'sbi']).default('serial'))
     .option('--sbi-version <v>', 'SBI version the guest sees (0.1 .. 3.0)')
     .option('--h-ext <version>', 'H extension spec module of the emulated host harts: 1.0 or 0.6.1', '1.0')
-    .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit');
+    .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit')
+    .option('--stats', 'when the guest stops, print exits by reason (kvm_stat names) and guest instructions retired on stderr (SIGUSR1 prints them any time)');
   for (const f of ISA_FLAGS) cmd.option(`--disable-${f}`, `hide ISA extension ${f} from the guest`);
   for (const f of SBI_FLAGS) cmd.option(`--disable-sbi-${f}`, `hide SBI extension ${f} from the guest`);
   return cmd;
