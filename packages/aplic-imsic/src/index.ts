@@ -17,3 +17,8 @@ export {
 } from './aplic.js';
 export type { AplicDomainOptions, AplicDomainState, MsiSink } from './aplic.js';
 export type { IrqLineLike } from './irq-line.js';
+export {
+  aia, CSR_HVICTL, CSR_HVIEN, CSR_HVIPRIO1, CSR_HVIPRIO2, CSR_MIREG, CSR_MISELECT, CSR_MTOPEI, CSR_MTOPI, CSR_MVIEN,
+  CSR_MVIP, CSR_SIREG, CSR_SISELECT, CSR_STOPEI, CSR_STOPI, CSR_VSIREG, CSR_VSISELECT, CSR_VSTOPEI, CSR_VSTOPI,
+} from './aia-csrs.js';
+export type { AiaHartFiles, AiaOptions } from './aia-csrs.js';
