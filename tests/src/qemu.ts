@@ -15,6 +15,8 @@ export interface GuestRun {
 export interface QemuOptions {
   /** Enable the H extension (`-cpu rv64,h=true`). */
   h?: boolean;
+  /** Extra `-cpu rv64,...` properties after h= (e.g. `svnapot=true`). */
+  cpuProps?: string[];
   timeoutMs?: number;
   memory?: string;
   /** Number of harts (-smp). */
@@ -26,7 +28,7 @@ export function runQemu(elf: string, opts: QemuOptions = {}): Promise<GuestRun> 
   requireTools();
   const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-m', opts.memory ?? '256M', '-smp', String(opts.harts ?? 1)];
   // QEMU 7.2 turns H on by default on rv64; the oracle runs without it unless asked.
-  args.push('-cpu', opts.h ? 'rv64,h=true' : 'rv64,h=false');
+  args.push('-cpu', [opts.h ? 'rv64,h=true' : 'rv64,h=false', ...(opts.cpuProps ?? [])].join(','));
   args.push(...(opts.extraArgs ?? []), '-kernel', elf);
   const start = performance.now();
   return new Promise((resolve, reject) => {

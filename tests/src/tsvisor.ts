@@ -1,7 +1,7 @@
 /** Runs a bare-metal ELF on tsvisor's virt machine, in process, through @tsvisor/board-virt. */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createVirtMachine } from '@tsvisor/board-virt';
+import { createVirtMachine, type VirtMachineOptions } from '@tsvisor/board-virt';
 import type { GuestRun } from './qemu.js';
 
 export interface TsvisorRun extends GuestRun {
@@ -17,6 +17,8 @@ export interface TsvisorOptions {
   memoryBytes?: number;
   isa?: string;
   harts?: number;
+  /** Extension objects for every hart (e.g. the H extension). */
+  extensions?: VirtMachineOptions['extensions'];
 }
 
 export async function runTsvisor(elf: string, opts: TsvisorOptions = {}): Promise<TsvisorRun> {
@@ -29,6 +31,7 @@ export async function runTsvisor(elf: string, opts: TsvisorOptions = {}): Promis
     harts: opts.harts ?? 1,
     clock: opts.clock ?? 'instructions',
     ...(opts.isa ? { isa: opts.isa } : {}),
+    ...(opts.extensions ? { extensions: opts.extensions } : {}),
     output: (b) => chunks.push(b.slice()),
   });
   let timedOut = false;

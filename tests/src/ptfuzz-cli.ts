@@ -1,0 +1,46 @@
+/**
+ * `pnpm --filter @tsvisor/system-tests ptfuzz -- --seeds 200 [--start N] [--sv] [--scenes 4] [--accesses 24] [--keep]`
+ * Random page tables (satp, vsatp, hgatp) and accesses on QEMU 7.2 and tsvisor; prints each
+ * divergence. --sv: the harts have Svnapot and Svpbmt (QEMU svnapot=true,svpbmt=true);
+ * --both: every seed once without and once with them.
+ */
+import { runPtSeed } from './ptfuzz/harness.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 0) {
+    console.error(`--${name} ${process.argv[i + 1]}: expected a whole number`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const seeds = arg('seeds', 50);
+const start = arg('start', 1);
+const scenes = arg('scenes', 4);
+const accessesPerScene = arg('accesses', 24);
+const keep = process.argv.includes('--keep');
+const variants = process.argv.includes('--both') ? [false, true] : [process.argv.includes('--sv')];
+let failed = 0, runs = 0, accesses = 0, traps = 0;
+const accepted = new Map<string, number>();
+for (let s = start; s < start + seeds; s++) {
+  for (const svExt of variants) {
+    const r = await runPtSeed(s, { svExt, scenes, accessesPerScene, keep });
+    runs++;
+    accesses += r.accesses;
+    traps += r.traps;
+    for (const [k, v] of r.accepted) accepted.set(k, (accepted.get(k) ?? 0) + v);
+    if (r.divergence) {
+      failed++;
+      console.log(`seed ${s}${svExt ? ' (svnapot, svpbmt)' : ''}: DIVERGES (kept at ${r.elf})\n${r.divergence.report}\n`);
+    } else if (keep) {
+      console.log(`seed ${s}${svExt ? ' (svnapot, svpbmt)' : ''}: agrees (${r.elf})`);
+    }
+  }
+  if ((s - start + 1) % 25 === 0) console.log(`${s - start + 1}/${seeds} seeds done, ${failed} diverging runs`);
+}
+console.log(`${runs - failed}/${runs} runs agree between QEMU and tsvisor: ${accesses} accesses compared (${traps} trapped on QEMU)`);
+for (const [k, v] of accepted) console.log(`  ${v} trap lines accepted by rule: ${k}`);
+process.exit(failed ? 1 : 0);
