@@ -4,7 +4,7 @@
  * V=1 -> virtual-instruction; U-mode without hstatus.HU -> illegal; then the work.
  */
 import { R, type Hart, type InsnRow } from '@tsvisor/isa-core';
-import { TRANSLATE_FAULT, makeOp } from '@tsvisor/mmu-2stage';
+import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, TRANSLATE_FAULT, makeOp } from '@tsvisor/mmu-2stage';
 import type { HypervisorSpec } from './spec.js';
 import { hstate } from './state.js';
 import { syncTranslator, virtualInstruction } from './csrs.js';
@@ -36,7 +36,13 @@ function guestAddress(h: Hart, al: number, ah: number, store: boolean, hlvx: boo
   const priv = (st.lo('hstatus') & HSTATUS_SPVP) !== 0 ? 1 : 0;
   const pa = st.translator.translate(al, ah, makeOp({ access: store ? 'store' : 'load', priv, virt: true, hlvx }));
   if (pa === TRANSLATE_FAULT) raiseTranslationFault(h, st);
-  // PMA/PMP: HLVX needs memory that is readable and executable; we have RAM and devices (readable).
+  // PMP on the final address with the effective privilege (VS -> S, VU -> U; priv spec
+  // "Physical Memory Protection": checks apply to the accesses' effective privilege). HLVX
+  // needs read and execute permission (H "Hypervisor Virtual-Machine Load and Store
+  // Instructions"); a denial is a load (HLV/HLVX) or store/AMO (HSV) access fault.
+  const ok = store ? h.pmp.check(pa, size, ACCESS_STORE, priv)
+    : h.pmp.check(pa, size, ACCESS_LOAD, priv) && (!hlvx || h.pmp.check(pa, size, ACCESS_FETCH, priv));
+  if (!ok) h.raise(store ? 7 : 5, al, ah);
   return pa;
 }
 
