@@ -200,7 +200,9 @@ export function hCsrRows(h: Hart, spec: HypervisorSpec): HCsrRow[] {
         let mode = hi >>> 28;
         if (!spec.hgatpModes.includes(mode)) mode = 0;
         const nh = (mode << 28) | (hi & 0x03ffffff);
-        s.set('hgatp', lo, nh);
+        // H "Hypervisor Guest Address Translation and Protection Register (hgatp)": in the
+        // paged modes the root table is 16 KiB-aligned and PPN[1:0] always read as zeros.
+        s.set('hgatp', mode === 0 ? lo : lo & ~3, nh);
         s.translator.setHgatp(lo, nh);
         flushGuest(hh);
       } },

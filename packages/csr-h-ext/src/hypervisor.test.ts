@@ -131,6 +131,16 @@ describe('CSR masks per module', () => {
     expect(csr(r, 0x680) >> 60n).toBe(0n);
   });
 
+  it('hgatp: PPN[1:0] read as zeros in Sv39x4/Sv48x4/Sv57x4 (16 KiB-aligned root)', () => {
+    const r = rig(H_1_0);
+    for (const mode of [8n, 9n, 10n]) {
+      r.hart.setCsr(0x680, (mode << 60n) | 0x80407n);
+      expect(csr(r, 0x680)).toBe((mode << 60n) | 0x80404n);
+    }
+    r.hart.setCsr(0x680, 5n << 60n);
+    expect(csr(r, 0x680) >> 60n).toBe(0n);
+  });
+
   it('henvcfg exists in 1.0 only; STCE reads 0 while menvcfg.STCE is 0', () => {
     expect(rig(H_0_6_1).hart.getCsr(0x60a)).toBeUndefined();
     const r = rig(H_1_0);

@@ -19,6 +19,7 @@ interface Departure {
 
 const QEMU_DEPARTURES: Record<string, Departure> = {
   'hie<-~0': { qemu: 'info 0x1444', spec: 'H "hip and hie": a bit in hie is writable only if that interrupt can ever become pending in hip; with GEILEN=0 SGEIP never can, so SGEIE is read-only zero' },
+  'hgatp.PPN<-~0': { qemu: 'info 0xffffffffffff', spec: 'H "hgatp": in Sv39x4/Sv48x4/Sv57x4 the root table is 16 KiB-aligned and the lowest two bits of hgatp.PPN always read as zeros (QEMU 7.2 keeps them, and also walks from the unaligned root)' },
   'hgatp.MODE<-5': { qemu: 'info 0x5', spec: 'H "hgatp": a write with an unsupported MODE is not ignored, the fields are WARL - a reserved MODE value cannot be read back' },
   'vsstatus.UXL': { qemu: 'FAIL 0x3', spec: 'H "vsstatus": UXL is WARL, encoded like misa.MXL; 3 (128-bit) is not a legal value on an RV64 hart' },
   'vsstatus<-~0': { qemu: 'info 0xffffffffffffffff', spec: 'H "vsstatus": WPRI fields and read-only fields (UXL, XS, VS without V) do not hold written ones' },
