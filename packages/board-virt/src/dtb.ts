@@ -6,7 +6,7 @@
  */
 import { writeClintNode, writeGoldfishRtcNode, writeNs16550aNode, writeSifiveTestNodes } from '@tsvisor/devices';
 import { writePlicNode } from '@tsvisor/aplic-imsic';
-import { FdtBuilder, ref } from '@tsvisor/fdt';
+import { FdtBuilder, ref, type FdtNode } from '@tsvisor/fdt';
 import {
   VIRT_CLINT_BASE, VIRT_CLINT_SIZE, VIRT_PLIC_BASE, VIRT_PLIC_NDEV, VIRT_PLIC_SIZE, VIRT_RTC_BASE, VIRT_RTC_IRQ,
   VIRT_TEST_BASE, VIRT_TIMEBASE_FREQ, VIRT_UART0_BASE, VIRT_UART0_IRQ, VIRT_VIRTIO_BASE, VIRT_VIRTIO_IRQ,
@@ -31,7 +31,15 @@ export interface VirtDtbConfig {
   initrd?: { start: number; end: number };
   /** Occupied virtio-mmio slots. */
   virtioSlots?: number[];
+  /**
+   * The interrupt controller when it is not the PLIC: the label devices name in interrupt-parent,
+   * its #interrupt-cells (2: source and IRQ_TYPE_LEVEL_HIGH), and the writer of its nodes.
+   */
+  irqchip?: { parent: string; cells: 1 | 2; write(soc: FdtNode, intcLabels: string[]): void };
 }
+
+/** IRQ_TYPE_LEVEL_HIGH (dt-bindings/interrupt-controller/irq.h): every virt device line is level-high. */
+const IRQ_TYPE_LEVEL_HIGH = 4;
 
 /** Builds the FDT for a virt machine; returns the builder (call `.build()` for the DTB). */
 export function buildVirtFdt(c: VirtDtbConfig): FdtBuilder {
@@ -78,19 +86,22 @@ export function buildVirtFdt(c: VirtDtbConfig): FdtBuilder {
 
   const soc = root.addNode('soc');
   soc.u32('#address-cells', 2).u32('#size-cells', 2).string('compatible', 'simple-bus').empty('ranges');
-  writeGoldfishRtcNode(soc, { base: VIRT_RTC_BASE, irq: VIRT_RTC_IRQ, interruptParent: 'plic' });
-  writeNs16550aNode(soc, { base: VIRT_UART0_BASE, irq: VIRT_UART0_IRQ, interruptParent: 'plic' });
+  const parent = c.irqchip?.parent ?? 'plic';
+  const irqCells = (irq: number): number[] => (c.irqchip?.cells === 2 ? [irq, IRQ_TYPE_LEVEL_HIGH] : [irq]);
+  writeGoldfishRtcNode(soc, { base: VIRT_RTC_BASE, irq: VIRT_RTC_IRQ, interruptParent: parent }).u32('interrupts', ...irqCells(VIRT_RTC_IRQ));
+  writeNs16550aNode(soc, { base: VIRT_UART0_BASE, irq: VIRT_UART0_IRQ, interruptParent: parent }).u32('interrupts', ...irqCells(VIRT_UART0_IRQ));
   writeSifiveTestNodes(root, soc, { base: VIRT_TEST_BASE });
   for (const slot of [...(c.virtioSlots ?? [])].sort((a, b) => b - a)) {
     const base = VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_SIZE;
     soc
       .addNode(`virtio_mmio@${base.toString(16)}`)
-      .u32('interrupts', VIRT_VIRTIO_IRQ(slot))
-      .u32('interrupt-parent', ref('plic'))
+      .u32('interrupts', ...irqCells(VIRT_VIRTIO_IRQ(slot)))
+      .u32('interrupt-parent', ref(parent))
       .u64('reg', base, VIRT_VIRTIO_SIZE)
       .string('compatible', 'virtio,mmio');
   }
-  writePlicNode(soc, {
+  if (c.irqchip) c.irqchip.write(soc, intcLabels);
+  else writePlicNode(soc, {
     base: VIRT_PLIC_BASE,
     size: VIRT_PLIC_SIZE,
     ndev: VIRT_PLIC_NDEV,

@@ -9,3 +9,4 @@ export {
 export * from './memory-map.js';
 export { virtioSlot, guestMemoryOf, type VirtioSlotOptions } from './virtio-slot.js';
 export { PacedClock } from './paced-clock.js';
+export { VirtAia, type VirtAiaMode, type VirtAiaOptions } from './aia.js';

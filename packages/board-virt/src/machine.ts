@@ -5,8 +5,9 @@
  * finisher reports.
  */
 import { Plic } from '@tsvisor/aplic-imsic';
+import { VirtAia, type VirtAiaMode } from './aia.js';
 import { Clint, GoldfishRtc, Ns16550a, SifiveTest, type IrqLine, type MmioDevice } from '@tsvisor/devices';
-import { parseDtb, treeToBuilder } from '@tsvisor/fdt';
+import { parseDtb, treeToBuilder, type FdtNode } from '@tsvisor/fdt';
 import { Hart, HostClock, InstructionClock, PhysicalMemory, type Clock, type Extension } from '@tsvisor/isa-core';
 import { isElf, isLinuxImage, LoaderError, loadElf, loadLinuxImage, loadRaw, type LoadedImage } from '@tsvisor/loader';
 import { buildMrom, fdtAddr, initrdStartAddr, kernelStartAddr, Rom } from './boot.js';
@@ -53,6 +54,14 @@ export interface VirtMachineOptions {
   isa?: string;
   /** Extension objects for every hart (e.g. the H extension from @tsvisor/csr-h-ext). */
   extensions?: Extension[];
+  /**
+   * Interrupt controllers, as QEMU's `-machine virt,aia=`: 'none' (default: the PLIC), 'aplic'
+   * (APLIC domains delivering directly), 'aplic-imsic' (APLIC forwarding MSIs to per-hart IMSICs;
+   * the harts get Smaia/Ssaia).
+   */
+  aia?: VirtAiaMode;
+  /** Guest interrupt files per hart with aia 'aplic-imsic' (QEMU `aia-guests`, 0..7; default 0). */
+  aiaGuests?: number;
   /** M-mode firmware at 0x80000000 (ELF or raw, e.g. OpenSBI fw_dynamic.bin); 'none' or absent: the kernel runs in M mode. */
   bios?: GuestImage | 'none';
   /** ELF, RISC-V Linux Image, or raw binary. */
@@ -163,7 +172,10 @@ export class VirtMachine {
   readonly clock: Clock;
   readonly uart: Ns16550a;
   readonly clint: Clint;
-  readonly plic: Plic;
+  /** The PLIC (aia 'none'). */
+  readonly plic: Plic | undefined;
+  /** The APLIC domains and IMSIC files (aia 'aplic' / 'aplic-imsic'). */
+  readonly aia: VirtAia | undefined;
   readonly test: SifiveTest;
   readonly rtc: GoldfishRtc;
   readonly dtb: Uint8Array;
@@ -171,6 +183,8 @@ export class VirtMachine {
   /** Instructions retired by all harts so far. */
   instret = 0;
 
+  /** The wire of interrupt source `id` at the machine's interrupt controller. */
+  readonly irqSource: (id: number) => IrqLine;
   private readonly slice: number;
   private output: ((bytes: Uint8Array) => void) | undefined;
   private outBuf = new Uint8Array(4096);
@@ -209,19 +223,37 @@ export class VirtMachine {
       msip: Array.from({ length: nharts }, (_, h) => hartLine(h, MIP_MSIP)),
       mtip: Array.from({ length: nharts }, (_, h) => hartLine(h, MIP_MTIP)),
     });
-    this.plic = new Plic({
-      ndev: VIRT_PLIC_NDEV,
-      contexts: Array.from({ length: 2 * nharts }, (_, ctx) => hartLine(ctx >> 1, ctx & 1 ? MIP_SEIP : MIP_MEIP)),
-    });
-    this.uart = new Ns16550a({ output: (b) => this.emit(b), irq: this.plic.source(VIRT_UART0_IRQ) });
+    const aiaMode = options.aia ?? 'none';
+    if (aiaMode !== 'none' && aiaMode !== 'aplic' && aiaMode !== 'aplic-imsic') {
+      throw new VirtMachineError(`aia=${String(aiaMode)}: expected none, aplic or aplic-imsic`);
+    }
+    if (aiaMode === 'none') {
+      if (options.aiaGuests) throw new VirtMachineError('aia-guests needs aia=aplic-imsic');
+      const plic = new Plic({
+        ndev: VIRT_PLIC_NDEV,
+        contexts: Array.from({ length: 2 * nharts }, (_, ctx) => hartLine(ctx >> 1, ctx & 1 ? MIP_SEIP : MIP_MEIP)),
+      });
+      this.plic = plic;
+      this.aia = undefined;
+      this.irqSource = (id) => plic.source(id);
+    } else {
+      const aia = new VirtAia({
+        mode: aiaMode, harts: nharts, guests: options.aiaGuests ?? 0, memory: this.memory, hartLine,
+        harts_: harts, extensions: options.extensions ?? [],
+      });
+      this.plic = undefined;
+      this.aia = aia;
+      this.irqSource = (id) => aia.source(id);
+    }
+    this.uart = new Ns16550a({ output: (b) => this.emit(b), irq: this.irqSource(VIRT_UART0_IRQ) });
     this.test = new SifiveTest({ onExit: (s) => this.stop(s, 'poweroff'), onReset: () => this.stop(0, 'reset') });
     const hostTimeNs = options.hostTimeNs ?? (() => BigInt(Date.now()) * 1_000_000n);
-    this.rtc = new GoldfishRtc({ hostTimeNs, irq: this.plic.source(VIRT_RTC_IRQ) });
+    this.rtc = new GoldfishRtc({ hostTimeNs, irq: this.irqSource(VIRT_RTC_IRQ) });
 
     const isa = options.isa ?? VIRT_DEFAULT_ISA;
     for (let h = 0; h < nharts; h++) {
       try {
-        harts.push(new Hart({ hartId: h, isa, memory: this.memory, clock: this.clint.timeClock, extensions: options.extensions ?? [], jit: options.jit }));
+        harts.push(new Hart({ hartId: h, isa, memory: this.memory, clock: this.clint.timeClock, extensions: [...(options.extensions ?? []), ...(this.aia?.extensions ?? [])], jit: options.jit }));
       } catch (e) {
         if (e instanceof Error && e.name === 'IsaError') throw new VirtMachineError(e.message);
         throw e;
@@ -232,7 +264,7 @@ export class VirtMachine {
     m.addDevice(VIRT_TEST_BASE, VIRT_TEST_SIZE, this.test, 'test');
     m.addDevice(VIRT_RTC_BASE, VIRT_RTC_SIZE, this.rtc, 'rtc');
     m.addDevice(VIRT_CLINT_BASE, VIRT_CLINT_SIZE, this.clint, 'clint');
-    m.addDevice(VIRT_PLIC_BASE, VIRT_PLIC_SIZE, this.plic, 'plic');
+    if (this.plic) m.addDevice(VIRT_PLIC_BASE, VIRT_PLIC_SIZE, this.plic, 'plic');
     m.addDevice(VIRT_UART0_BASE, VIRT_UART0_SIZE, this.uart, 'uart0');
     const slots: number[] = [];
     for (const v of options.virtio ?? []) {
@@ -241,7 +273,7 @@ export class VirtMachine {
         throw new VirtMachineError(`virtio-mmio slot ${String(slot)} is taken or does not exist (0..${VIRT_VIRTIO_COUNT - 1})`);
       }
       slots.push(slot);
-      const dev = v.create(this.plic.source(VIRT_VIRTIO_IRQ(slot)), m);
+      const dev = v.create(this.irqSource(VIRT_VIRTIO_IRQ(slot)), m);
       m.addDevice(VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_SIZE, VIRT_VIRTIO_SIZE, dev, `virtio${slot}`);
     }
 
@@ -319,7 +351,9 @@ export class VirtMachine {
         const { isa: isaStr, extensions } = canonicalIsa(h.enabled);
         return { hartId: h.hartId, isa: isaStr, extensions, mmuType: mmuTypeOf(h.satpModes) };
       });
-      dtb = buildVirtFdt({ harts: dtbHarts, ramBase: VIRT_DRAM_BASE, ramSize, bootargs: options.bootargs, initrd, virtioSlots: slots }).build();
+      const aia = this.aia;
+      const irqchip = aia && { parent: 'aplic_s', cells: 2 as const, write: (soc: FdtNode, intc: string[]) => aia.writeFdt(soc, intc) };
+      dtb = buildVirtFdt({ harts: dtbHarts, ramBase: VIRT_DRAM_BASE, ramSize, bootargs: options.bootargs, initrd, virtioSlots: slots, irqchip }).build();
     }
     const fdtAt = fdtAddr(VIRT_DRAM_BASE, ramSize, dtb.length);
     const clash = (s: number, e: number) => fdtAt < e && fdtAt + dtb.length > s;
@@ -406,6 +440,7 @@ export class VirtMachine {
   private pollDevices(): void {
     this.clint.poll();
     this.rtc.poll();
+    this.aia?.poll();
     this.flush();
   }
 
