@@ -7,7 +7,9 @@
 import { STATE_AREA_BYTES, type Clock, type PhysicalMemory } from './memory.js';
 import type { CsrRow, Extension, PrivHooks } from './extension.js';
 import { Decoder, rowEnabled, type ExecFn, type InsnRow } from './insn-table.js';
-import { R, hi64, lo64, toU64 } from './int64.js';
+import { R, hi64, lo64, toU64, shl64, shr64, sar64 } from './int64.js';
+import { M_HELPERS } from './ext/m.js';
+import { compileBlock as compileJs } from './jit/block.js';
 import { IsaError, misaLetters, parseIsa } from './isa.js';
 import {
   ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION,
@@ -81,7 +83,17 @@ export interface HartState {
 }
 
 const DEFAULT_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_zihpm_zihintpause_zba_zbb_zbc_zbs_zicond_sstc';
-const TLB_SIZE = 256;
+/** Front TLB entries per access kind (direct-mapped by VPN; 4096 covers 16 MiB of hot pages). */
+const TLB_SIZE = 4096;
+/**
+ * Front TLB tag layout (Int32): VPN bits 31:12 of the address | mode << 3 (the fetch or data
+ * mode, 5 bits) | epoch << 8 (3 bits; flushes bump it, so most are O(1)) | TLB_SLOW. The
+ * inline fast paths compare the tag with (address & (-4096 | (size - 1))) | key, so a
+ * misaligned address, another mode or epoch, or a slow entry (MMIO, code page for stores)
+ * never matches. Bits 2:0 of a tag are always 0.
+ */
+const TLB_SLOW = 0x800;
+const TLB_INVALID = TLB_SLOW | 1;
 const DC_SIZE = 1 << 16;
 const SLICE = 4096;
 const TWO32 = 4294967296;
@@ -206,11 +218,16 @@ export class Hart {
   /** Effective fetch mode (priv | virt<<2) and data mode (after MPRV). */
   imode = PRV_M;
   dmode = PRV_M;
-  private readonly tlbTagL = new Int32Array(3 * TLB_SIZE).fill(1);
+  private readonly tlbTag = new Int32Array(3 * TLB_SIZE).fill(TLB_INVALID);
   private readonly tlbTagH = new Int32Array(3 * TLB_SIZE);
-  private readonly tlbMode = new Int8Array(3 * TLB_SIZE);
   private readonly tlbBuf = new Float64Array(3 * TLB_SIZE);
   private readonly tlbPa = new Float64Array(3 * TLB_SIZE);
+  /** Per access kind: the epoch (0..7) in the front TLB tags. */
+  private readonly tlbEpoch = [0, 0, 0];
+  /** Tag key (mode << 3 | epoch << 8) of fetches, loads and stores; compiled blocks read the latter two. */
+  private fetchKey = 0;
+  jitLoadKey = 0;
+  jitStoreKey = 0;
 
   /**
    * Single-stage (V=0) address translation: mmu-2stage's Translator behind the hart's own
@@ -233,6 +250,8 @@ export class Hart {
   private readonly bCount = new Int32Array(DC_SIZE);
   /** Compiled blocks: run from the entry, return how many instructions executed (at most bCount). */
   private readonly bFn: ((h: Hart, n: number) => number)[] = [];
+  /** What compiled blocks see (block.ts): state views, the front TLB, memory views, helpers. */
+  private jitEnv: Record<string, unknown> | undefined;
 
   // ---- decode ----
   readonly decoder: Decoder;
@@ -540,67 +559,52 @@ export class Hart {
   }
 
   /**
-   * Compile the straight-line code at (pl, ph), whose page is at buffer offset `fb`, into one
-   * JS function: each instruction becomes a direct call of its row's exec with the word as a
-   * constant (V8 inlines and constant-folds the field extraction), with pc/npc/raw stored as
-   * constants. A block ends before an undecodable word, at a page end, after 48
-   * instructions, or after an instruction that may jump or change privilege state
-   * (branches, JAL/JALR, SYSTEM, FENCE). It stays valid while its page's write generation
-   * (PhysicalMemory.pageGen) and the hart's FENCE.I generation are unchanged.
+   * Compile the hot code at (pl, ph), whose page is at buffer offset `fb`, into a JS function
+   * (jit/block.ts). It stays valid while its page's write generation (PhysicalMemory.pageGen)
+   * and the hart's FENCE.I generation are unchanged.
    */
   private compileBlock(di: number, pl: number, ph: number, fb: number): void {
-    const fns: ExecFn[] = [];
-    const lines: string[] = [];
-    let a = pl;
-    let count = 0;
-    let lastQuiet = false;
-    for (;;) {
-      // Offset from the start of the entry's page, not wrapped: a block never runs into the
-      // next page, whose bytes live elsewhere in the buffer (or are not RAM at all).
-      const off = (pl & 4095) + ((a - pl) | 0);
-      if (off > 4094 || count >= MAX_BLOCK) break;
-      let w = this.u16[(fb + off) >>> 1];
-      const len = (w & 3) === 3 ? 4 : 2;
-      if (off + len > 4096) break;
-      if (len === 4) w |= this.u16[((fb + off) >>> 1) + 1] << 16;
-      const d = this.decode(w);
-      if (!d || !d.row.exec) break;
-      const word = d.word;
-      const op = word & 0x7f;
-      const next = (a + len) | 0;
-      const nh = (next >>> 0) < (pl >>> 0) ? (ph + 1) | 0 : ph;
-      const k = fns.length;
-      fns.push(d.row.exec);
-      const alu = op === 0x13 || op === 0x1b || op === 0x33 || op === 0x3b || op === 0x37 || op === 0x17;
-      const end = op === 0x63 || op === 0x6f || op === 0x67 || op === 0x73 || op === 0x0f;
-      // Integer ALU ops (not AUIPC) neither trap nor read pc: they skip the pc/raw stores.
-      const quiet = alu && op !== 0x17;
-      let code = quiet ? '' : `st[0]=${a};st[2]=${next};st[4]=${w | 0};`;
-      if (nh !== ph) code += `st[3]=${nh};`;
-      if (!alu) code += `h.n=n+${k};`;
-      code += `f${k}(h,${word | 0});`;
-      if (((word >>> 7) & 31) === 0 || !alu) code += 'x[0]=0;x[1]=0;';
-      lines.push(code);
-      count++;
-      a = next;
-      lastQuiet = quiet;
-      if (end) break;
-    }
-    // The dispatcher continues at st[NPC]: make it right when the block ended on a quiet op.
-    if (lastQuiet) lines.push(`st[2]=${a};`);
-    if (count < 2) return;
+    const u16 = this.u16;
+    const page = (fb - STATE_AREA_BYTES) >>> 12;
+    // Still valid (the entry was interpreted because the block did not fit the slice's budget).
+    if (
+      this.bPl[di] === pl && this.bPh[di] === ph && this.bBuf[di] === fb && this.bFence[di] === this.fenceGen &&
+      this.bGen[di] === this.memory.pageGen[page]
+    ) return;
+    const b = compileJs({
+      pl, ph, hasC: this.hasC, maxInsns: MAX_BLOCK,
+      // Offsets within the entry's page: a block never runs into the next page, whose bytes
+      // live elsewhere in the buffer (or are not RAM at all).
+      fetch: (off) => {
+        if (off > 4094) return undefined;
+        let w = u16[(fb + off) >>> 1];
+        if ((w & 3) === 3) {
+          if (off > 4092) return undefined;
+          w |= u16[((fb + off) >>> 1) + 1] << 16;
+        }
+        return w;
+      },
+      decode: (w) => this.decode(w),
+      tlbMask: TLB_SIZE - 1, tlbLoad: ACCESS_LOAD * TLB_SIZE, tlbStore: ACCESS_STORE * TLB_SIZE,
+      page, gen: this.memory.pageGen[page],
+    });
+    if (!b) return;
     // Interior addresses became hot together with the entry; they are rarely entry points.
-    for (let o = 2, q = (di + 1) & (DC_SIZE - 1); o < ((a - pl) >>> 0); o += 2, q = (q + 1) & (DC_SIZE - 1)) this.hot[q] = 0;
-    const src = `${fns.map((_, k) => `const f${k}=F[${k}];`).join('')}` +
-      `return function block(h,n){const st=h.st,x=h.x;st[1]=${ph};st[3]=${ph};${lines.join('\n')}\nreturn ${count};};`;
+    for (const pc of b.pcs) if (pc !== pl) this.hot[(pc >>> 1) & (DC_SIZE - 1)] = 0;
+    this.jitEnv ??= {
+      st: this.st, x: this.x, tT: this.tlbTag, tH: this.tlbTagH, tB: this.tlbBuf,
+      u8: this.memory.u8, i8: new Int8Array(this.memory.buffer), u16: this.u16,
+      i16: new Int16Array(this.memory.buffer), i32: this.i32, pg: this.memory.pageGen,
+      R, H: { shl64, shr64, sar64, ...M_HELPERS },
+    };
     let fn: (h: Hart, n: number) => number;
     try {
-      fn = new Function('F', src)(fns) as (h: Hart, n: number) => number;
-    } catch {
-      return; // no `new Function` here (CSP): stay interpreted
+      fn = new Function('F', 'E', b.src)(b.fns, this.jitEnv) as (h: Hart, n: number) => number;
+    } catch (e) {
+      if (e instanceof SyntaxError) throw e; // a bug in an emitter
+      return; // no `new Function` here (CSP: EvalError): stay interpreted
     }
-    const page = (fb - STATE_AREA_BYTES) >>> 12;
-    this.memory.codePages[page] = 1;
+    for (let k = 0; k < b.pcs.length; k++) this.memory.markCode(page, b.pcs[k] & 4095, b.lens[k]);
     // Stores to this page must take the slow path, which bumps its generation.
     this.flushStoreTlb();
     this.bPl[di] = pl;
@@ -608,7 +612,7 @@ export class Hart {
     this.bBuf[di] = fb;
     this.bGen[di] = this.memory.pageGen[page];
     this.bFence[di] = this.fenceGen;
-    this.bCount[di] = count;
+    this.bCount[di] = b.count;
     this.bFn[di] = fn;
   }
 
@@ -618,7 +622,7 @@ export class Hart {
   }
 
   private flushStoreTlb(): void {
-    this.tlbTagL.fill(1, ACCESS_STORE * TLB_SIZE, (ACCESS_STORE + 1) * TLB_SIZE);
+    this.bumpEpoch(ACCESS_STORE);
   }
 
   private decodeMiss(di: number, w: number): void {
@@ -720,6 +724,7 @@ export class Hart {
     // mstatus.SUM/MXR ride along in the data mode key (bits 3, 4), so toggling them (Linux does
     // around every user copy) selects other front-cache entries instead of flushing them all.
     this.dmode = this.hooks.dataMode(this) | ((this.mstatus >>> 15) & 0x18);
+    this.updateKeys();
     this.st[ST_FPL] = 1;
   }
 
@@ -746,18 +751,36 @@ export class Hart {
 
   /** Drop the hart's front translation cache (satp/SUM/MXR writes, SFENCE.VMA, H: hgatp/vsatp). */
   flushTlb(): void {
-    this.tlbTagL.fill(1);
+    this.bumpEpoch(ACCESS_FETCH);
+    this.bumpEpoch(ACCESS_LOAD);
+    this.bumpEpoch(ACCESS_STORE);
     this.st[ST_FPL] = 1;
+  }
+
+  /** New epoch for one access kind's front TLB (all its entries stop matching); clears it every 8th time. */
+  private bumpEpoch(kind: AccessKind): void {
+    const e = (this.tlbEpoch[kind] + 1) & 7;
+    this.tlbEpoch[kind] = e;
+    if (e === 0) this.tlbTag.fill(TLB_INVALID, kind * TLB_SIZE, (kind + 1) * TLB_SIZE);
+    this.updateKeys();
+  }
+
+  private updateKeys(): void {
+    const ep = this.tlbEpoch;
+    this.fetchKey = (this.imode << 3) | (ep[ACCESS_FETCH] << 8);
+    this.jitLoadKey = (this.dmode << 3) | (ep[ACCESS_LOAD] << 8);
+    this.jitStoreKey = (this.dmode << 3) | (ep[ACCESS_STORE] << 8);
   }
 
   /** Translate (TLB first) `va` for `access`; returns the physical address or raises. */
   translate(al: number, ah: number, access: AccessKind): number {
-    const mode = access === ACCESS_FETCH ? this.imode : this.dmode;
+    const key = access === ACCESS_FETCH ? this.fetchKey : access === ACCESS_LOAD ? this.jitLoadKey : this.jitStoreKey;
     const ti = access * TLB_SIZE + ((al >>> 12) & (TLB_SIZE - 1));
-    if (this.tlbTagL[ti] === (al & -4096) && this.tlbTagH[ti] === ah && this.tlbMode[ti] === mode) {
+    if ((this.tlbTag[ti] & ~TLB_SLOW) === ((al & -4096) | key) && this.tlbTagH[ti] === ah) {
       this.lastBuf = this.tlbBuf[ti];
       return this.tlbPa[ti] + (al & 4095);
     }
+    const mode = access === ACCESS_FETCH ? this.imode : this.dmode;
     const pa = this.hooks.translate(this, al, ah, access, mode);
     const page = pa - (pa % 4096);
     if (!this.pmp.check(page, 4096, access, mode & 3)) {
@@ -765,14 +788,13 @@ export class Hart {
       this.lastBuf = -1;
       return pa;
     }
-    this.tlbTagL[ti] = al & -4096;
     this.tlbTagH[ti] = ah;
-    this.tlbMode[ti] = mode;
     this.tlbPa[ti] = page;
     let buf = this.memory.isRam(page, 4096) ? page - this.memory.ramBase + this.memory.ramOffset : -1;
     // Stores to pages holding compiled code go through storeSlow, which invalidates them.
     if (access === ACCESS_STORE && buf >= 0 && this.memory.codePages[(page - this.memory.ramBase) / 4096] !== 0) buf = -1;
     this.tlbBuf[ti] = buf;
+    this.tlbTag[ti] = (al & -4096) | key | (buf < 0 ? TLB_SLOW : 0);
     this.lastBuf = buf;
     return pa;
   }
@@ -782,14 +804,11 @@ export class Hart {
     return this.translate(al, ah, access);
   }
 
+  /** Buffer offset of the page of an aligned RAM access that hits the front TLB, else -1. */
   private ramIdx(al: number, ah: number, kind: number, size: number): number {
     const ti = kind * TLB_SIZE + ((al >>> 12) & (TLB_SIZE - 1));
-    if (
-      this.tlbTagL[ti] === (al & -4096) && this.tlbTagH[ti] === ah &&
-      this.tlbMode[ti] === this.dmode && (al & (size - 1)) === 0
-    ) {
-      return this.tlbBuf[ti];
-    }
+    const key = kind === ACCESS_LOAD ? this.jitLoadKey : this.jitStoreKey;
+    if (this.tlbTag[ti] === ((al & (-4096 | (size - 1))) | key) && this.tlbTagH[ti] === ah) return this.tlbBuf[ti];
     return -1;
   }
 
@@ -925,11 +944,7 @@ export class Hart {
 
   /** A store to [pa, pa+size) is about to happen: invalidate compiled code on those pages. */
   private noteCodeStore(pa: number, size: number): void {
-    const m = this.memory;
-    const p0 = (pa - m.ramBase) / 4096;
-    if (p0 < 0 || p0 >= m.codePages.length) return;
-    const a = Math.floor(p0), b = Math.min(m.codePages.length - 1, Math.floor((pa + size - 1 - m.ramBase) / 4096));
-    for (let p = a; p <= b; p++) if (m.codePages[p] !== 0) m.codeWritten(p);
+    this.memory.codeStore(pa, size);
   }
 
   /**

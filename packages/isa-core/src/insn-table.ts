@@ -38,9 +38,16 @@
  *   Any other exception escaping an exec is a bug in the emulator, not a guest outcome.
  */
 import type { Hart } from './hart.js';
+import type { JitEmit } from './jit/emit.js';
 
 /** Semantics of one instruction. */
 export type ExecFn = (h: Hart, insn: number) => void;
+
+/** `row` with a code emitter for compiled blocks (kept next to the row's exec). */
+export const withJit = (row: InsnRow, jit: JitEmit): InsnRow => ({ ...row, jit });
+
+/** A JS numeric literal for an int32, parenthesised when negative (so `a-${k(n)}` stays valid). */
+export const lit = (n: number): string => (n < 0 ? `(${n})` : String(n));
 
 /**
  * Operand format: comma-separated operand letters as objdump prints them.
@@ -67,6 +74,8 @@ export interface InsnRow {
   readonly mask: number;
   /** 32-bit rows: the semantics. */
   readonly exec?: ExecFn;
+  /** 32-bit rows, optional: JS source doing what exec does, for compiled blocks (jit/emit.ts). */
+  readonly jit?: JitEmit;
   /** 16-bit rows: the equivalent 32-bit word, or 0 when reserved/illegal. */
   readonly expand?: (w16: number) => number;
   /** Only valid on RV64 (all rows here are RV64; kept for a future RV32 hart). */

@@ -65,9 +65,15 @@ export class PhysicalMemory {
   /**
    * Per 4 KiB RAM page: 1 when a hart holds compiled code for it. Writes to such a page
    * (hart stores, AMOs, DMA through noteDmaWrite/writeBytes) bump `pageGen`, which
-   * invalidates the compiled blocks of that page.
+   * invalidates the compiled blocks of that page, when they hit bytes marked in `codeMask`.
    */
   readonly codePages: Uint8Array;
+  /**
+   * Per RAM page, two words of bits: bit n of word 2p + (n >> 5) set when bytes
+   * [64n, 64n + 64) of page p hold compiled instructions. Data sharing a page with code
+   * (small bare-metal programs) can then be written without dropping that page's blocks.
+   */
+  readonly codeMask: Int32Array;
   readonly pageGen: Int32Array;
   private stateTop = 0;
 
@@ -90,12 +96,35 @@ export class PhysicalMemory {
     this.dv = new DataView(this.buffer);
     this.codePages = new Uint8Array(ramSize / 4096);
     this.pageGen = new Int32Array(ramSize / 4096);
+    this.codeMask = new Int32Array(2 * (ramSize / 4096));
   }
 
   /** A store hit RAM page `page` (index from RAM base) that holds compiled code. */
   codeWritten(page: number): void {
     this.pageGen[page]++;
     this.codePages[page] = 0;
+    this.codeMask[2 * page] = 0;
+    this.codeMask[2 * page + 1] = 0;
+  }
+
+  /** Bytes [off, off + length) of RAM page `page` hold compiled code (within the page). */
+  markCode(page: number, off: number, length: number): void {
+    this.codePages[page] = 1;
+    for (let c = off >>> 6, e = (off + length - 1) >>> 6; c <= e; c++) this.codeMask[2 * page + (c >>> 5)] |= 1 << (c & 31);
+  }
+
+  /** [pa, pa + length) is about to be written: drop compiled code on those bytes (the whole page's blocks). */
+  codeStore(pa: number, length: number): void {
+    const start = pa - this.ramBase, end = start + length;
+    if (end <= 0 || start >= this.ramSize) return;
+    const first = Math.max(0, Math.floor(start / 4096)), last = Math.min(this.codePages.length - 1, Math.floor((end - 1) / 4096));
+    for (let p = first; p <= last; p++) {
+      if (this.codePages[p] === 0) continue;
+      const a = Math.max(start, p * 4096) - p * 4096, b = Math.min(end, p * 4096 + 4096) - p * 4096;
+      for (let c = a >>> 6, e = (b - 1) >>> 6; c <= e; c++) {
+        if ((this.codeMask[2 * p + (c >>> 5)] & (1 << (c & 31))) !== 0) { this.codeWritten(p); break; }
+      }
+    }
   }
 
   /** Reserve `bytes` (rounded up to 64) of hart-state space; returns its byte offset. */
@@ -226,9 +255,7 @@ export class PhysicalMemory {
 
   /** Tells the listeners that [pa, pa+length) of RAM was written through a `ramView`. */
   noteDmaWrite(pa: number, length: number): void {
-    const first = Math.max(0, Math.floor((pa - this.ramBase) / 4096));
-    const last = Math.min(this.codePages.length - 1, Math.floor((pa + length - 1 - this.ramBase) / 4096));
-    for (let p = first; p <= last; p++) if (this.codePages[p] !== 0) this.codeWritten(p);
+    if (length > 0) this.codeStore(pa, length);
     for (const l of this.dmaListeners) l(pa, length);
   }
 
