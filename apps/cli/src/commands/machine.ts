@@ -28,15 +28,19 @@ export interface MachineCliOptions extends VirtioCliOptions {
   dtb?: string;
   clock: 'host' | 'paced' | 'instructions';
   jit?: 'on' | 'off';
+  /** QEMU's -machine virt,aia=: none, aplic or aplic-imsic. */
+  aia?: 'none' | 'aplic' | 'aplic-imsic';
+  /** QEMU's aia-guests: IMSIC guest interrupt files per hart (also the H extension's GEILEN). */
+  aiaGuests?: string;
 }
 
 const H_VERSIONS = Object.keys(H_SPECS);
 
 /** The H extension object for `--h-ext` (@tsvisor/csr-h-ext: ratified 1.0, or the 0.6.1 draft Linux KVM was written against). */
-function hExtension(version: string): Extension {
+function hExtension(version: string, geilen = 0): Extension {
   const spec = Object.hasOwn(H_SPECS, version) ? H_SPECS[version] : undefined;
   if (!spec) throw new CliError(`--h-ext ${version}: unknown version (choose ${H_VERSIONS.join(' or ')})`);
-  return hypervisor(spec);
+  return hypervisor(spec, { geilen });
 }
 
 /** True when the single-letter part of an ISA string (before the first z/s/x name) names H. */
@@ -54,14 +58,16 @@ function parseSmp(text: string): number {
 export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineOptions> {
   const memory = parseMemorySize(o.memory, '-m');
   const harts = parseSmp(o.smp);
+  const aiaGuests = o.aiaGuests === undefined ? 0 : /^\d+$/.test(o.aiaGuests.trim()) ? Number(o.aiaGuests) : NaN;
+  if (Number.isNaN(aiaGuests)) throw new CliError(`--aia-guests ${String(o.aiaGuests)}: not a whole number`);
   const extensions: Extension[] = [];
   let isa = o.isa;
   if (o.hExt !== undefined) {
-    extensions.push(hExtension(o.hExt));
+    extensions.push(hExtension(o.hExt, aiaGuests));
     if (isa === undefined) isa = 'rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc';
   } else if (isa !== undefined && isaHasH(isa)) {
     // An 'h' in --isa without --h-ext: the ratified H 1.0.
-    extensions.push(hExtension('1.0'));
+    extensions.push(hExtension('1.0', aiaGuests));
   }
   let bios: VirtMachineOptions['bios'];
   if (o.bios === 'none') bios = 'none';
@@ -94,6 +100,8 @@ export async function machineOptions(o: MachineCliOptions): Promise<VirtMachineO
     bootargs: append,
     clock: o.clock,
     jit: o.jit !== 'off',
+    aia: o.aia,
+    aiaGuests,
     virtio: await virtioDevices({ ...o, p9: (o as { '9p'?: string[] })['9p'] ?? o.p9 }),
   };
 }
@@ -163,6 +171,8 @@ export function machineCommand(): Command {
     .option('--smp <n>', 'number of harts', '1')
     .option('--isa <string>', 'ISA string for every hart, e.g. rv64imafdc_zicsr_zifencei_zba_zbb')
     .option('--h-ext <version>', 'add the H extension: 1.0 or 0.6.1')
+    .addOption(new Option('--aia <mode>', "interrupt controllers, as QEMU's -machine virt,aia=: none (PLIC), aplic, or aplic-imsic (APLIC + IMSICs, harts with Smaia/Ssaia)").choices(['none', 'aplic', 'aplic-imsic']).default('none'))
+    .option('--aia-guests <n>', 'IMSIC guest interrupt files per hart with --aia aplic-imsic (0..7; the H extension gets GEILEN n)')
     .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit')
     .option('--dtb <file>', 'use this device tree instead of the generated one')
     .addOption(new Option('--clock <kind>', 'time source: paced (wall time, never ahead of the harts), host (wall time) or instructions (deterministic)').choices(['paced', 'host', 'instructions']).default('paced'))
