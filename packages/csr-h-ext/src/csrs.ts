@@ -97,7 +97,7 @@ export function syncTranslator(h: Hart, st: HState): void {
   }
 }
 
-/** henvcfg high word as read: STCE and PBMTE are read-only zero while menvcfg's are zero (Sstc, Svpbmt). */
+/** henvcfg high word as read: STCE, PBMTE and ADUE are read-only zero while menvcfg's are zero (Sstc, Svpbmt, Svadu). */
 export function effectiveHenvcfgHi(h: Hart, st: HState): number {
   return st.hi('henvcfg') & h.csr[2 * CSR_SLOTS.menvcfg + 1];
 }
@@ -264,8 +264,11 @@ export function hCsrRows(h: Hart, spec: HypervisorSpec): HCsrRow[] {
     if (fields.includes('FIOM')) maskLo |= 1;
     if (fields.includes('PBMTE')) maskHi |= 1 << 30;
     if (fields.includes('STCE') && h.enabled.has('sstc')) maskHi |= 1 << 31;
-    if (fields.includes('ADUE')) maskHi |= 1 << 29;
-    rows.push({ addr: CSR_HENVCFG, name: 'henvcfg', since: '1.0', warl: `${fields.join(' ')} writable (STCE/PBMTE read 0 while menvcfg's are 0)`,
+    // Svadu "henvcfg.ADUE": writable only when the hart has Svadu (read-only zero otherwise),
+    // and read-only zero while menvcfg.ADUE = 0 (effectiveHenvcfgHi). It picks the A/D scheme
+    // of the VS-stage; menvcfg.ADUE that of the G-stage.
+    if (fields.includes('ADUE') && h.enabled.has('svadu')) maskHi |= 1 << 29;
+    rows.push({ addr: CSR_HENVCFG, name: 'henvcfg', since: '1.0', warl: `${fields.join(' ')} writable as the hart supports them (STCE/PBMTE/ADUE read 0 while menvcfg's are 0)`,
       read(hh) { const s = hstate(hh); R.hi = effectiveHenvcfgHi(hh, s); return s.lo('henvcfg'); },
       write(hh, lo, hi) {
         const s = hstate(hh);

@@ -9,7 +9,7 @@ const lw = (rd: number, rs1: number, imm = 0): number => ((imm & 0xfff) << 20) |
 const hlvW = (rd: number, rs1: number): number => 0x68004073 | (rs1 << 15) | (rd << 7);
 const hlvxHu = (rd: number, rs1: number): number => 0x64304073 | (rs1 << 15) | (rd << 7);
 const hsvD = (rs2: number, rs1: number): number => 0x6e004073 | (rs2 << 20) | (rs1 << 15);
-const HFENCE_GVMA = 0x62000073;
+const HFENCE_GVMA = 0x62000073, HFENCE_VVMA = 0x22000073;
 const ECALL = 0x00000073, WFI = 0x10500073, SRET = 0x10200073, MRET = 0x30200073, LOOP = 0x0000006f;
 
 const RAM = 0x8000_0000;
@@ -18,10 +18,10 @@ const PRV_U = 0, PRV_S = 1, PRV_M = 3;
 
 interface Rig { hart: Hart; mem: PhysicalMemory; ext: HypervisorExtension }
 
-function rig(spec: HypervisorSpec = H_1_0, geilen = 0): Rig {
+function rig(spec: HypervisorSpec = H_1_0, geilen = 0, isaExtra = ''): Rig {
   const mem = new PhysicalMemory({ ramBase: RAM, ramSize: 4 * 2 ** 20 });
   const ext = hypervisor(spec, { geilen });
-  const hart = new Hart({ memory: mem, clock: new InstructionClock(), isa: 'rv64imafdch_zicsr_zifencei_sstc', extensions: [ext] });
+  const hart = new Hart({ memory: mem, clock: new InstructionClock(), isa: `rv64imafdch_zicsr_zifencei_sstc${isaExtra}`, extensions: [ext] });
   for (const v of [M_VEC, HS_VEC, VS_VEC]) mem.store(v, 4, LOOP);
   hart.setCsr(0x305, BigInt(M_VEC));
   hart.setCsr(0x105, BigInt(HS_VEC));
@@ -328,6 +328,37 @@ describe('two-stage translation faults', () => {
     expect(csr(r, 0x342)).toBe(21n); // a load guest-page fault, though the G-stage access was a write
     expect(csr(r, 0x34b)).toBe((vsRootGpa + 16n) >> 2n);
     expect(csr(r, 0x34a)).toBe(0x3020n);
+  });
+
+  it('Svadu: henvcfg.ADUE picks the VS-stage A/D scheme (writable with Svadu, read 0 while menvcfg.ADUE = 0)', () => {
+    const ADUE = 1n << 61n;
+    expect(csr((() => { const x = rig(); x.hart.setCsr(0x30a, -1n); x.hart.setCsr(0x60a, -1n); return x; })(), 0x60a) & ADUE).toBe(0n);
+    const r = rig(H_1_0, 0, '_svadu');
+    r.hart.setCsr(0x60a, ADUE);
+    expect(csr(r, 0x60a) & ADUE).toBe(0n); // menvcfg.ADUE = 0
+    r.hart.setCsr(0x30a, ADUE);
+    r.hart.setCsr(0x60a, ADUE);
+    expect(csr(r, 0x60a) & ADUE).toBe(ADUE);
+    // VS leaf for VA gigapage 2 -> GPA 0x80000000 with A = 0; the G-stage leaf has A and D.
+    gstage(r);
+    const vsRoot = RAM + 0x30000;
+    for (let i = 0; i < 512; i++) r.mem.store64(vsRoot + 8 * i, 0, 0);
+    const leafNoA = (((RAM / 4096) * 1024) | 0x0f) >>> 0; // V R W X
+    r.mem.store64(vsRoot + 8 * 2, leafNoA, 0);
+    r.hart.setCsr(0x280, (8n << 60n) | BigInt(vsRoot / 4096));
+    r.hart.setCsr(0x600, 1n << 8n); // SPVP = 1: HLV as VS
+    r.hart.setCsr(0x302, 1n << 21n); // load guest-page faults to HS
+    r.hart.setX(10, BigInt(RAM + 0x20000));
+    // henvcfg.ADUE = 1: the walk sets A and the load completes.
+    runIn(r, PRV_S, false, [hlvW(13, 10)], 1);
+    expect(r.mem.load(vsRoot + 16, 4)).toBe(leafNoA | 0x40);
+    // henvcfg.ADUE = 0 (Svade for the VS-stage): A = 0 is a load page fault.
+    r.mem.store64(vsRoot + 8 * 2, leafNoA, 0);
+    r.hart.setCsr(0x60a, 0n);
+    runIn(r, PRV_S, false, [HFENCE_VVMA, hlvW(13, 10)], 2);
+    expect(where(r)).toBe('M');
+    expect(csr(r, 0x342)).toBe(13n);
+    expect(r.mem.load(vsRoot + 16, 4)).toBe(leafNoA);
   });
 
   it('HSV.D and HLV.W from HS go through the G-stage; HLVX needs execute permission', () => {

@@ -61,7 +61,7 @@ export interface HypervisorSpec {
   readonly midelegMasksHideleg: boolean;
   /** (6) henvcfg/henvcfgh exist (1.0); without them an access is an illegal instruction. */
   readonly henvcfg: boolean;
-  /** Writable henvcfg bits when present (FIOM, PBMTE, STCE as the hart supports them). */
+  /** Writable henvcfg bits when present (FIOM, PBMTE, STCE, ADUE as the hart supports them: STCE needs Sstc, ADUE Svadu). */
   readonly henvcfgFields: readonly ('FIOM' | 'PBMTE' | 'STCE' | 'ADUE' | 'CBIE' | 'CBCFE' | 'CBZE')[];
   /** (7) hgatp.MODE values accepted on RV64 (Sv57x4 = 10 is defined in 1.0, reserved before). */
   readonly hgatpModes: readonly number[];

@@ -18,7 +18,8 @@ export const H_1_0: HypervisorSpec = Object.freeze<HypervisorSpec>({
   hidelegWritable: (1n << 10n) | (1n << 6n) | (1n << 2n),
   midelegMasksHideleg: true,
   henvcfg: true,
-  henvcfgFields: ['FIOM', 'PBMTE', 'STCE'],
+  // ADUE is the Svadu extension's field; it exists only on harts with Svadu (as STCE with Sstc).
+  henvcfgFields: ['FIOM', 'PBMTE', 'STCE', 'ADUE'],
   hgatpModes: [0, 8, 9, 10],
   hlvActiveRule: 'stated',
   tinstHalfFloat: true,
