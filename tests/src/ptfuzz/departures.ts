@@ -74,6 +74,16 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     spec: 'open question, not settled here: tsvisor sets VS-stage A/D only once the G-stage translation of the final address succeeded; whether the spec (priv "Sv32 translation" step 7, H "Two-Stage Address Translation") allows the update for an access that then takes a guest-page fault is left to the issue',
     handling: 'generator avoids it',
   },
+  'hgatp-ppn-low': {
+    qemu: 'hgatp keeps PPN[1:0] as written in Sv39x4/Sv48x4/Sv57x4 and the G-stage walk starts at that unaligned page: the first G-stage PTE read lands in the wrong table (seen as load guest-page faults on the root VS PTE, htinst 0x3000, for HLV/HSV and fetches)',
+    spec: 'H "Hypervisor Guest Address Translation and Protection Register (hgatp)": in these modes the root page table is 16 KiB and 16 KiB-aligned, and the lowest two bits of the PPN always read as zeros',
+    handling: 'generator avoids it',
+  },
+  'mxr-implicit': {
+    qemu: 'MXR makes an execute-only G-stage page readable for the implicit read of a VS-stage PTE (the G-stage check of the PTE address takes MXR like an explicit load: vsstatus.MXR for HLV/HSV from HS, the HS-level MXR at V=1)',
+    spec: 'H "Two-Stage Address Translation": MXR makes execute-only pages readable by explicit loads (HS-level MXR at both stages, vsstatus.MXR at the VS-stage); a VS-stage PTE access is checked at the G-stage as an implicit load, so an execute-only G-stage page holding a VS page table raises a guest-page fault whatever MXR says',
+    handling: 'generator avoids it',
+  },
   'gpa-top-bit': {
     qemu: 'Sv39x4 treats GPA bit 40 as requiring a sign extension and raises a guest-page fault',
     spec: 'H "Guest Physical Address Translation": Sv39x4 takes 41-bit GPAs; only bits 63:41 must be zero',

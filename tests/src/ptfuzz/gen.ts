@@ -170,6 +170,31 @@ class Scene {
     this.map(this.gtree, base, base - this.goff, level, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D);
   }
 
+  /**
+   * Whether a G-stage walk may meet an execute-only leaf (X=1, R=0, W=0): follows every
+   * valid pointer from the G root's pages (damage may redirect them into any table page),
+   * and looks at every PTE on the pages reached.
+   */
+  gStageExecOnly(): boolean {
+    if (!this.gtree) return false;
+    const root = this.gtree.root;
+    const todo = [root, root + 0x1000n, root + 0x2000n, root + 0x3000n];
+    const seen = new Set<bigint>(todo);
+    while (todo.length) {
+      const page = todo.pop()!;
+      for (let slot = page; slot < page + 0x1000n; slot += 8n) {
+        const pte = this.ptes.get(slot);
+        if (pte === undefined || (pte & PTE_V) === 0n) continue;
+        const xwr = pte & 0xen;
+        if (xwr === PTE_X) return true;
+        if (xwr !== 0n) continue;
+        const next = ((pte >> 10n) & PPN_MASK) << 12n;
+        if (next >= POOL_BASE && next < POOL_BASE + POOL_SIZE && !seen.has(next)) { seen.add(next); todo.push(next); }
+      }
+    }
+    return false;
+  }
+
   emit(words: bigint[]): void {
     for (const [a, v] of this.ptes) words.push(OP.PTE, a, v);
   }
@@ -378,13 +403,21 @@ export function generate(seed: number, options: PtFuzzOptions = {}): PtProgram {
     if (!sc.gtree && !vtree) targets.v.push({ va: ARENA_BASE + BigInt(rng.int(1024)) * 0x1000n, leafSize: 0x1000n, pa: 0n, via: 'bare' });
     sc.damage(rng.range(0, 6), trees);
     sc.emit(words);
+    // QEMU 7.2 lets MXR make execute-only G-stage pages readable for the implicit reads of
+    // VS-stage PTEs too (QEMU_DEPARTURES 'mxr-implicit'): where a G-stage walk may meet such
+    // a leaf, V=1 accesses run with MXR and vsstatus.MXR clear.
+    const noMxrAtV = !opts.departures && sc.gStageExecOnly();
     const sv = (m: number): string => (m ? `Sv${12 + 9 * LEVELS[m]!}` : 'Bare');
     const text = `scene ${s}: satp=${sv(satpMode)} hgatp=${hgatpMode ? `${sv(hgatpMode)}x4` : 'Bare'} vsatp=${sv(vsatpMode)} goff=${sc.goff < 0n ? '-' : ''}0x${(sc.goff < 0n ? -sc.goff : sc.goff).toString(16)}`;
     scenes.push({ text, ptes: new Map(sc.ptes), satpMode });
 
     // Root CSRs: satp/vsatp MODE|ASID|PPN, hgatp MODE|VMID|PPN (PPN[1:0] of hgatp are WARL zero).
     csr(0x180, satpMode ? (BigInt(satpMode) << 60n) | (BigInt(rng.int(16)) << 44n) | (stree!.root >> 12n) : 0n);
-    const hroot = sc.gtree ? (sc.gtree.root >> 12n) | (rng.bool(0.1) ? BigInt(rng.range(1, 3)) : 0n) : 0n;
+    // hgatp.PPN[1:0] read as zeros in the paged modes (H "hgatp"); QEMU 7.2 keeps them and
+    // walks from the unaligned root (QEMU_DEPARTURES 'hgatp-ppn-low'): written only with
+    // `departures` (the random draw stays, so seeds keep their other choices).
+    const ppnLow = sc.gtree && rng.bool(0.1) ? BigInt(rng.range(1, 3)) : 0n;
+    const hroot = sc.gtree ? (sc.gtree.root >> 12n) | (opts.departures ? ppnLow : 0n) : 0n;
     csr(0x680, hgatpMode ? (BigInt(hgatpMode) << 60n) | (BigInt(rng.int(4)) << 44n) | hroot : 0n);
     csr(0x280, vsatpMode ? (BigInt(vsatpMode) << 60n) | (BigInt(rng.int(16)) << 44n) | (sc.gpaOf(vtree!.root) >> 12n) : 0n);
     csr(0x30a, (mPbmte ? 1n << 62n : 0n) | adue());
@@ -429,6 +462,7 @@ export function generate(seed: number, options: PtFuzzOptions = {}): PtProgram {
         flags = (flags & ~8) | ((flags & 2) << 2);
         if (mode & 1) flags |= 4;
       }
+      if (virt && noMxrAtV) flags &= ~(2 | 8);
       const value = STORES.has(kind) ? storeValue(rng, kind, va) : 0n;
       const info: AccessInfo = { n, kind, mode, va: va & M64, value, flags, scene: s, via };
       accesses.push(info);
