@@ -39,13 +39,18 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     spec: 'H "Hypervisor Trap Value Register (htval)": for a guest-page fault on an implicit access for VS-stage translation, htval holds the guest physical address of that implicit access, shifted right by 2',
     handling: 'line accepted when tsvisor gives the spec answer',
   },
+  'napot-ad-reserved': {
+    qemu: 'a leaf with N=1 and a reserved NAPOT size (ppn[3:0] other than 1000, or N above level 0) gets A (and D) set before the page fault is raised',
+    spec: 'Svnapot / priv "Virtual Address Translation Process" step 3: a PTE with a reserved encoding raises a page fault at once; A/D are updated only for a leaf that passed every check',
+    handling: 'line accepted when tsvisor gives the spec answer',
+  },
   'pmp-gpf': {
     qemu: 'a PMP denial of the final address of a two-stage translation is reported as a guest-page fault with htval',
     spec: 'priv "Physical Memory Protection": PMP violations raise access-fault exceptions (1, 5, 7)',
     handling: 'line accepted when tsvisor gives the spec answer',
   },
   'pte-read-nonexistent': {
-    qemu: 'a PTE read from an address with no memory raises a page fault',
+    qemu: 'a PTE read from an address with no memory raises a page fault (a guest-page fault with htval in a G-stage walk)',
     spec: 'priv "Virtual Address Translation Process" step 2: if accessing the PTE violates a PMA or PMP check, raise an access-fault exception for the original access type',
     handling: 'line accepted when tsvisor gives the spec answer',
   },

@@ -12,6 +12,8 @@ interface Replay {
   pmpDenied: boolean;
   /** The walk stopped at a PTE address outside RAM. */
   pteOutsideRam: boolean;
+  /** Stage of the walk's last step ('single', 'vs' or 'g'). */
+  lastStage?: string;
   /** For a G-stage fault on a VS PTE read: that PTE's GPA, and the GPA of the first (root) VS PTE read. */
   implicitGpa?: bigint;
   rootVsPteGpa?: bigint;
@@ -78,12 +80,18 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay
   const accessNum = access === 'fetch' ? 0 : access === 'load' ? 1 : 2;
   const pmpDenied = r.ok && !(kind.startsWith('hlvx') ? pmp.check(r.pa, 1, 1, acc.mode & 1) && pmp.check(r.pa, 1, 0, acc.mode & 1)
     : pmp.check(r.pa, 1, accessNum as 0 | 1 | 2, acc.mode & 1));
+  // The walk stopped on a page-table address where no memory is: the failed PTE read, an
+  // address >= 2^53, or (vsatp with hgatp Bare) a pointer to a table outside RAM.
   const last = r.trace?.[r.trace.length - 1];
+  const outside = (a: bigint): boolean => a < 0x8000_0000n || a >= 0x9000_0000n;
   const m = last && /PTE at 0x([0-9a-f]+) not accessible/.exec(last.decision);
-  const pteOutsideRam = !r.ok && !!m && (BigInt(`0x${m[1]}`) < 0x8000_0000n || BigInt(`0x${m[1]}`) >= 0x9000_0000n);
+  const ptr = last && /^pointer to next level at ppn 0x([0-9a-f]+)/.exec(last.decision);
+  const accessFault = !r.ok && [1, 5, 7].includes(r.fault.cause);
+  const pteOutsideRam = accessFault && !!last && ((!!m && outside(BigInt(`0x${m[1]}`))) ||
+    /table address >= 2\^53/.test(last.decision) || (!!ptr && outside(BigInt(`0x${ptr[1]}`) << 12n)));
   const vsSteps = (r.trace ?? []).filter((x) => x.stage === 'vs' && x.pteAddr >= 0n);
   const implicitGpa = !r.ok && r.fault.tinst !== 0 ? r.fault.htval << 2n : undefined;
   const rootVsPteGpa = vsSteps.length ? vsSteps[0]!.pteAddr : undefined;
-  return { text: lines.join('\n'), ok: r.ok, pa: r.ok ? r.pa : 0, cause: r.ok ? -1 : r.fault.cause, pmpDenied, pteOutsideRam,
+  return { text: lines.join('\n'), ok: r.ok, pa: r.ok ? r.pa : 0, cause: r.ok ? -1 : r.fault.cause, pmpDenied, pteOutsideRam, lastStage: last?.stage,
     implicitGpa, rootVsPteGpa };
 }
