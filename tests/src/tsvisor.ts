@@ -35,7 +35,7 @@ export async function runTsvisor(elf: string, opts: TsvisorOptions = {}): Promis
     output: (b) => chunks.push(b.slice()),
   });
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; machine.stop(-1, 'stopped'); }, opts.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => { timedOut = true; machine.stop(-1, 'stopped'); }, opts.timeoutMs ?? 240_000);
   const start = performance.now();
   let status: number | null;
   try {

@@ -9,7 +9,7 @@ import { runTsvisor } from '../src/tsvisor.js';
 
 function cli(...args: string[]): { stdout: string; status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, ['--conditions=@tsvisor/source', '--import', 'tsx', join(REPO_DIR, 'apps/cli/src/main.ts'), ...args],
-    { cwd: REPO_DIR, encoding: 'latin1', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: REPO_DIR, encoding: 'latin1', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] });
   return { stdout: r.stdout, status: r.status, stderr: r.stderr };
 }
 

@@ -129,8 +129,8 @@ export interface SeedResult {
 /** Runs one seed on both machines. Keeps the build folder only when they diverge. */
 export async function runSeed(seed: number, opts: FuzzOptions & { keep?: boolean; workDir?: string } = {}): Promise<SeedResult> {
   const built = buildFuzz(seed, opts, opts.workDir);
-  const qemu = await runQemu(built.elf, { timeoutMs: 30_000 });
-  const ours = await runTsvisor(built.elf, { timeoutMs: 60_000 });
+  const qemu = await runQemu(built.elf, { timeoutMs: 120_000 });
+  const ours = await runTsvisor(built.elf, { timeoutMs: 240_000 });
   const divergence = compareRuns(built.elf, qemu, ours);
   if (!qemu.output.includes('END')) {
     throw new Error(`seed ${seed}: the program did not finish on QEMU (a generator bug):\n${qemu.output.slice(-400)}`);

@@ -260,11 +260,11 @@ export async function runPtSeed(seed: number, opts: PtFuzzOptions & { keep?: boo
   const svExt = opts.svExt ?? false;
   const prog = generate(seed, opts);
   const built = buildPtFuzz(prog, seed, opts.workDir);
-  const qemu = await runQemu(built.elf, { h: true, cpuProps: svExt ? ['svnapot=true', 'svpbmt=true'] : [], timeoutMs: 60_000 });
+  const qemu = await runQemu(built.elf, { h: true, cpuProps: svExt ? ['svnapot=true', 'svpbmt=true'] : [], timeoutMs: 120_000 });
   if (!/^END$/m.test(qemu.output)) {
     throw new Error(`seed ${seed}: the runner did not finish on QEMU (kept at ${built.elf}):\n${qemu.output.slice(-600)}`);
   }
-  const ours = await runTsvisor(built.elf, { timeoutMs: 120_000, isa: ptFuzzIsa(svExt), extensions: [hypervisor(H_1_0)] });
+  const ours = await runTsvisor(built.elf, { timeoutMs: 240_000, isa: ptFuzzIsa(svExt), extensions: [hypervisor(H_1_0)] });
   const { divergence, accepted } = comparePtRuns(prog, qemu, ours, svExt);
   if (!divergence && !opts.keep) rmSync(built.dir, { recursive: true, force: true });
   const traps = qemu.output.split('\n').filter((l) => / c=/.test(l)).length;
