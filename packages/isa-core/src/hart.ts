@@ -599,7 +599,7 @@ export class Hart {
     };
     let fn: (h: Hart, n: number) => number;
     try {
-      fn = new Function('F', 'E', b.src)(b.fns, this.jitEnv) as (h: Hart, n: number) => number;
+      fn = new Function('F', 'G', 'E', b.src)(b.fns, b.helpers, this.jitEnv) as (h: Hart, n: number) => number;
     } catch (e) {
       if (e instanceof SyntaxError) throw e; // a bug in an emitter
       return; // no `new Function` here (CSP: EvalError): stay interpreted

@@ -2,30 +2,52 @@
  * Bit manipulation: Zba, Zbb, Zbc, Zbs (bitmanip spec 1.0.0, RV64 forms) and Zicond.
  */
 import type { InsnRow, ExecFn } from '../insn-table.js';
+import type { JitEmit } from '../jit/emit.js';
 import type { Hart } from '../hart.js';
 import { R } from '../int64.js';
 
 type Bin = (al: number, ah: number, bl: number, bh: number) => number; // lo; hi in R.hi
 type Un = (l: number, h: number) => number;
 
-const rr = (f: Bin): ExecFn => (h: Hart, i: number) => {
-  const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62;
-  const l = f(x[s], x[s + 1], x[t], x[t + 1]);
-  x[d + 1] = R.hi;
-  x[d] = l;
+/**
+ * Every row here is a pure function of rs1 (and rs2 or the shift amount) wrapped by one of the
+ * three shapes below; the code emitter of a row (compiled blocks, jit/emit.ts) calls the same
+ * function on the register locals, so the semantics stay in one place.
+ */
+const emitters = new Map<ExecFn, JitEmit>();
+const fD = (i: number): number => (i >>> 7) & 31, fS = (i: number): number => (i >>> 15) & 31, fT = (i: number): number => (i >>> 20) & 31;
+const rr = (f: Bin): ExecFn => {
+  const exec = (h: Hart, i: number): void => {
+    const x = h.x, s = (i >>> 14) & 62, t = (i >>> 19) & 62, d = (i >>> 6) & 62;
+    const l = f(x[s], x[s + 1], x[t], x[t + 1]);
+    x[d + 1] = R.hi;
+    x[d] = l;
+  };
+  emitters.set(exec, (i, c) => `const l=${c.fn(f)}(${c.lo(fS(i))},${c.hi(fS(i))},${c.lo(fT(i))},${c.hi(fT(i))}),u=R.hi;` + c.set(fD(i), 'l', 'u'));
+  return exec;
 };
-const rImm = (f: Bin): ExecFn => (h: Hart, i: number) => {
-  const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62;
-  const l = f(x[s], x[s + 1], (i >>> 20) & 63, 0);
-  x[d + 1] = R.hi;
-  x[d] = l;
+const rImm = (f: Bin): ExecFn => {
+  const exec = (h: Hart, i: number): void => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62;
+    const l = f(x[s], x[s + 1], (i >>> 20) & 63, 0);
+    x[d + 1] = R.hi;
+    x[d] = l;
+  };
+  emitters.set(exec, (i, c) => `const l=${c.fn(f)}(${c.lo(fS(i))},${c.hi(fS(i))},${(i >>> 20) & 63},0),u=R.hi;` + c.set(fD(i), 'l', 'u'));
+  return exec;
 };
-const un = (f: Un): ExecFn => (h: Hart, i: number) => {
-  const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62;
-  const l = f(x[s], x[s + 1]);
-  x[d + 1] = R.hi;
-  x[d] = l;
+const un = (f: Un): ExecFn => {
+  const exec = (h: Hart, i: number): void => {
+    const x = h.x, s = (i >>> 14) & 62, d = (i >>> 6) & 62;
+    const l = f(x[s], x[s + 1]);
+    x[d + 1] = R.hi;
+    x[d] = l;
+  };
+  emitters.set(exec, (i, c) => `const l=${c.fn(f)}(${c.lo(fS(i))},${c.hi(fS(i))}),u=R.hi;` + c.set(fD(i), 'l', 'u'));
+  return exec;
 };
+/** The row with its shape's emitter. */
+const J = (row: InsnRow): InsnRow => (row.exec && emitters.has(row.exec) ? { ...row, jit: emitters.get(row.exec) } : row);
 const w32 = (v: number): number => { R.hi = v >> 31; return v; };
 
 function add(al: number, ah: number, bl: number, bh: number): number {
@@ -86,13 +108,13 @@ function clmul(al: number, ah: number, bl: number, bh: number, which: 0 | 1 | 2)
 }
 
 const R_ = (name: string, ext: string, f7: number, f3: number, op: number, exec: ExecFn, fmt = 'd,s,t'): InsnRow =>
-  ({ name, ext, fmt, match: ((f7 << 25) | (f3 << 12) | op) | 0, mask: 0xfe00707f | 0, exec });
+  J({ name, ext, fmt, match: ((f7 << 25) | (f3 << 12) | op) | 0, mask: 0xfe00707f | 0, exec });
 const U_ = (name: string, ext: string, top12: number, f3: number, op: number, exec: ExecFn): InsnRow =>
-  ({ name, ext, fmt: 'd,s', match: ((top12 << 20) | (f3 << 12) | op) | 0, mask: 0xfff0707f | 0, exec });
+  J({ name, ext, fmt: 'd,s', match: ((top12 << 20) | (f3 << 12) | op) | 0, mask: 0xfff0707f | 0, exec });
 const S6 = (name: string, ext: string, f6: number, f3: number, op: number, exec: ExecFn): InsnRow =>
-  ({ name, ext, fmt: 'd,s,>', match: ((f6 << 26) | (f3 << 12) | op) | 0, mask: 0xfc00707f | 0, exec });
+  J({ name, ext, fmt: 'd,s,>', match: ((f6 << 26) | (f3 << 12) | op) | 0, mask: 0xfc00707f | 0, exec });
 const S5 = (name: string, ext: string, f7: number, f3: number, op: number, exec: ExecFn): InsnRow =>
-  ({ name, ext, fmt: 'd,s,<', match: ((f7 << 25) | (f3 << 12) | op) | 0, mask: 0xfe00707f | 0, exec });
+  J({ name, ext, fmt: 'd,s,<', match: ((f7 << 25) | (f3 << 12) | op) | 0, mask: 0xfe00707f | 0, exec });
 
 const OP = 0x33, OP32 = 0x3b, OPI = 0x13, OPI32 = 0x1b;
 

@@ -43,9 +43,11 @@ export interface BlockSource {
 }
 
 export interface CompiledBlock {
-  /** Body of `new Function('F', 'E', src)`, which returns the block function. */
+  /** Body of `new Function('F', 'G', 'E', src)`, which returns the block function. */
   src: string;
   fns: ExecFn[];
+  /** Pure helpers the emitted code calls (JitCtx.fn). */
+  helpers: ((...args: never[]) => unknown)[];
   /** Instructions in one pass (the longest path through the block). */
   count: number;
   /** Addresses (low halves) and lengths in bytes of the instructions. */
@@ -127,6 +129,7 @@ export function compileBlock(s: BlockSource): CompiledBlock | undefined {
   const { insns, loop } = w;
   const N = insns.length;
   const fns: ExecFn[] = [];
+  const helpers: ((...args: never[]) => unknown)[] = [];
   const C = loop ? 'c+' : '';
 
   // Pass 1 finds the registers the emitted code uses and writes; pass 2 emits for real.
@@ -195,6 +198,11 @@ export function compileBlock(s: BlockSource): CompiledBlock | undefined {
           if (loop && tl === s.pl && th === s.ph) return `if(${cond}){${backEdge()}}`;
           return `if(${cond}){${exitTo(String(tl), String(th), k)}}`;
         },
+        fn(f) {
+          let k = helpers.indexOf(f);
+          if (k < 0) { k = helpers.length; helpers.push(f); }
+          return `g${k}`;
+        },
         jump(lo, hi) {
           if (ins.followed) return '';
           if (loop && /^-?\d+$/.test(lo) && /^-?\d+$/.test(hi) && Number(lo) === s.pl && Number(hi) === s.ph) return backEdge();
@@ -220,8 +228,16 @@ export function compileBlock(s: BlockSource): CompiledBlock | undefined {
           break;
         }
         const reload = rd !== 0 && used.has(rd) ? `a${rd}=x[${2 * rd}];b${rd}=x[${2 * rd + 1}];` : '';
-        code = `${pre()}f${f}(h,${ins.word | 0});${zero}${reload}` +
-          `if(h.budget<=n+${C}${K}||pg[${s.page}]!==${s.gen}){st[2]=${ins.next};st[3]=${ins.nh};return ${C}${K};}`;
+        // These rows read at most x[rs1] and x[rs2] and neither jump nor read npc: write back
+        // just those before the call, and everything else only if it traps. The rd field too
+        // (it may name an f register, and then the reload below must find x[rd] current).
+        let wbSrc = '';
+        for (const r of new Set([(ins.word >>> 15) & 31, (ins.word >>> 20) & 31, rd])) {
+          if (r !== 0 && (loop ? allWritten : dirty).has(r)) wbSrc += `x[${2 * r}]=a${r};x[${2 * r + 1}]=b${r};`;
+        }
+        code = `${wbSrc}st[0]=${ins.pc};st[4]=${ins.raw | 0};h.n=n+${C}${k};` +
+          `try{f${f}(h,${ins.word | 0});}catch(e){${wb()}throw e;}${zero}${reload}lk=h.jitLoadKey;sk=h.jitStoreKey;` +
+          `if(h.budget<=n+${C}${K}||pg[${s.page}]!==${s.gen}){${exitTo(String(ins.next), String(ins.nh), k)}}`;
         lines.push(`{${code}}`);
         if (ends) lines.push(`${exitTo(String(ins.next), String(ins.nh), k)}`);
         continue;
@@ -240,12 +256,12 @@ export function compileBlock(s: BlockSource): CompiledBlock | undefined {
 
   let head = '';
   for (const r of used) head += `let a${r}=x[${2 * r}],b${r}=x[${2 * r + 1}];`;
-  const fnDecl = fns.map((_, k) => `const f${k}=F[${k}];`).join('');
+  const fnDecl = fns.map((_, k) => `const f${k}=F[${k}];`).join('') + helpers.map((_, k) => `const g${k}=G[${k}];`).join('');
   const src =
     'const st=E.st,x=E.x,tT=E.tT,tH=E.tH,tB=E.tB,u8=E.u8,i8=E.i8,u16=E.u16,i16=E.i16,i32=E.i32,pg=E.pg,R=E.R,H=E.H;' +
     fnDecl +
     `return function block(h,n){let lk=h.jitLoadKey,sk=h.jitStoreKey,sl=0;st[1]=${s.ph};st[3]=${s.ph};${head}` +
     (loop ? `let c=0;const bud=h.budget-n-${N};for(;;){\n${body}\n}` : `\n${body}\n`) +
     '};';
-  return { src, fns, count: N, pcs: insns.map((i) => i.pc), lens: insns.map((i) => (i.raw & 3) === 3 ? 4 : 2) };
+  return { src, fns, helpers, count: N, pcs: insns.map((i) => i.pc), lens: insns.map((i) => (i.raw & 3) === 3 ? 4 : 2) };
 }

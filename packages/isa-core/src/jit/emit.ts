@@ -47,6 +47,8 @@ export interface JitCtx {
   branch(cond: string, off: number): string | undefined;
   /** Statements ending the block at the address (lo, hi) (source expressions, evaluated once). */
   jump(lo: string, hi: string): string;
+  /** An identifier the emitted code can call `f` by (a pure helper: it must not touch the hart). */
+  fn(f: (...args: never[]) => unknown): string;
 }
 
 /** A row's code emitter: source for `insn`, or undefined to run the row's exec instead. */
