@@ -44,6 +44,11 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     spec: 'Svnapot / priv "Virtual Address Translation Process" step 3: a PTE with a reserved encoding raises a page fault at once; A/D are updated only for a leaf that passed every check',
     handling: 'line accepted when tsvisor gives the spec answer',
   },
+  'pmp-ad-write': {
+    qemu: 'A/D updates are written into PTEs whose memory PMP makes read-only for S/U (only the PTE read is PMP-checked), and the access goes on',
+    spec: 'priv "Virtual Address Translation Process" (A/D update step): the PTE update is checked like a store; if it violates a PMA or PMP check, an access-fault exception for the original access type is raised',
+    handling: 'line accepted when tsvisor gives the spec answer',
+  },
   'pmp-gpf': {
     qemu: 'a PMP denial of the final address of a two-stage translation is reported as a guest-page fault with htval',
     spec: 'priv "Physical Memory Protection": PMP violations raise access-fault exceptions (1, 5, 7)',

@@ -14,9 +14,28 @@ interface Replay {
   pteOutsideRam: boolean;
   /** Stage of the walk's last step ('single', 'vs' or 'g'). */
   lastStage?: string;
+  /** The walk, writing A/D, stops because PMP (or PMA) forbids the A/D store into a PTE. */
+  adWriteDenied: boolean;
   /** For a G-stage fault on a VS PTE read: that PTE's GPA, and the GPA of the first (root) VS PTE read. */
   implicitGpa?: bigint;
   rootVsPteGpa?: bigint;
+}
+
+/** The seed's PMP (written once, before the first scene), as S/U accesses see it. */
+export function programPmp(prog: PtProgram): Pmp {
+  const pmp = new Pmp({ entries: 16 });
+  const w = prog.words;
+  for (let i = 1; i < w.length;) {
+    const op = w[i]!;
+    if (op === OP.END || op === OP.ACC) break;
+    if (op === OP.CSR) {
+      const c = Number(w[i + 1]!), v = w[i + 2]!;
+      if (c === 0x3a0) pmp.writeCfg(0, v);
+      else if (c >= 0x3b0 && c < 0x3c0) pmp.writeAddr(c - 0x3b0, v);
+    }
+    i += 3;
+  }
+  return pmp;
 }
 
 export function explainAccess(prog: PtProgram, n: number, svExt: boolean): string {
@@ -71,6 +90,12 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay
   const kind = acc.kind;
   const access = kind === 'fetch' ? 'fetch' : /^(s[bhwd]|amo|hsv)/.test(kind) ? 'store' : 'load';
   const r = t.translateVa(acc.va, { access, priv: (acc.mode & 1) as 0 | 1, virt: acc.mode >= 4, hlvx: kind.startsWith('hlvx'), trace: true, noTlb: true, readOnly: true });
+  // Once more with the A/D stores (into the replay's own copy of the tables), to see whether
+  // one of them is refused: priv "Virtual Address Translation Process": the PTE update is
+  // checked like a store, and a PMP/PMA violation is an access fault.
+  const w2 = t.translateVa(acc.va, { access, priv: (acc.mode & 1) as 0 | 1, virt: acc.mode >= 4, hlvx: kind.startsWith('hlvx'), trace: true, noTlb: true });
+  const last2 = w2.trace?.[w2.trace.length - 1];
+  const adWriteDenied = !w2.ok && !!last2 && /A\/D update not permitted/.test(last2.decision);
   const lines = [`mmu-2stage replay of access ${n} (${KINDS.indexOf(kind) >= 0 ? kind : ''} ${access}):`];
   for (const s of r.trace ?? []) {
     lines.push(`  ${s.stage} L${s.level} pte@0x${s.pteAddr.toString(16)}${s.ptePa !== s.pteAddr ? ` (pa 0x${s.ptePa.toString(16)})` : ''} = 0x${s.pte.toString(16)}: ${s.decision}`);
@@ -92,6 +117,6 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay
   const vsSteps = (r.trace ?? []).filter((x) => x.stage === 'vs' && x.pteAddr >= 0n);
   const implicitGpa = !r.ok && r.fault.tinst !== 0 ? r.fault.htval << 2n : undefined;
   const rootVsPteGpa = vsSteps.length ? vsSteps[0]!.pteAddr : undefined;
-  return { text: lines.join('\n'), ok: r.ok, pa: r.ok ? r.pa : 0, cause: r.ok ? -1 : r.fault.cause, pmpDenied, pteOutsideRam, lastStage: last?.stage,
+  return { text: lines.join('\n'), ok: r.ok, pa: r.ok ? r.pa : 0, cause: r.ok ? -1 : r.fault.cause, pmpDenied, pteOutsideRam, lastStage: last?.stage, adWriteDenied,
     implicitGpa, rootVsPteGpa };
 }

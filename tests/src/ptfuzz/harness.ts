@@ -13,7 +13,7 @@ import { H_1_0, hypervisor } from '@tsvisor/csr-h-ext';
 import { CROSS, elfPath } from '../env.js';
 import { runQemu, type GuestRun } from '../qemu.js';
 import { runTsvisor } from '../tsvisor.js';
-import { explainAccess, replayAccess } from './explain.js';
+import { explainAccess, programPmp, replayAccess } from './explain.js';
 import { generate, MODE_NAMES, type AccessInfo, type PtFuzzOptions, type PtProgram } from './gen.js';
 
 const BLOB_BYTES = 192 * 1024;
@@ -159,6 +159,13 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   return true;
 }
 
+/** Is ours the access fault of an A/D store that PMP refuses (checked on the replayed walk)? */
+function adWriteFault(t: TrapLine, acc: AccessInfo, prog: PtProgram, svExt: boolean): boolean {
+  const type = acc.kind === 'fetch' ? 0 : STORE_KINDS.test(acc.kind) ? 2 : 1;
+  if (t.cause !== [1n, 5n, 7n][type] || BigInt(t.tval) !== acc.va || t.tval2 !== 0n) return false;
+  return replayAccess(prog, acc.n, svExt)?.adWriteDenied === true;
+}
+
 export interface PtDivergence { line: number; report: string }
 
 export function comparePtRuns(prog: PtProgram, qemu: GuestRun, ours: GuestRun, svExt = false):
@@ -193,6 +200,7 @@ export function comparePtRuns(prog: PtProgram, qemu: GuestRun, ours: GuestRun, s
   // page fault before any A/D update; QEMU 7.2 sets A/D first (QEMU_DEPARTURES
   // 'napot-ad-reserved'). Such W lines of QEMU's that tsvisor does not have are left out.
   const tSet = new Set(tLines);
+  const pmp = programPmp(prog);
   const filter = (lines: string[], mine: typeof qDropped, other: typeof qDropped, isQemu: boolean): string[] => {
     const pending = new Map([...other].filter(([addr, o]) => mine.get(addr)?.value !== o.value));
     return lines.filter((l) => {
@@ -201,6 +209,9 @@ export function comparePtRuns(prog: PtProgram, qemu: GuestRun, ours: GuestRun, s
       const n = Number(w[1]);
       if (trappedAmo.has(n)) { count('amo-a-bit'); return false; }
       if (isQemu && svExt && !tSet.has(l) && (BigInt(w[3]!) >> 63n) === 1n) { count('napot-ad-reserved'); return false; }
+      // A/D stores into a PTE that PMP makes read-only for S/U: an access fault; QEMU 7.2
+      // writes them anyway (QEMU_DEPARTURES 'pmp-ad-write').
+      if (isQemu && !tSet.has(l) && !pmp.check(Number(BigInt(w[2]!)), 8, 2, 1)) { count('pmp-ad-write'); return false; }
       const o = pending.get(w[2]!);
       if (o && o.value === w[3] && o.n < n && prog.accesses[o.n]?.scene === prog.accesses[n]?.scene) {
         pending.delete(w[2]!);
@@ -220,6 +231,10 @@ export function comparePtRuns(prog: PtProgram, qemu: GuestRun, ours: GuestRun, s
     const acc = m ? prog.accesses[Number(m[1])] : undefined;
     const pq = q ? parseTrap(q) : undefined, pt = t ? parseTrap(t) : undefined;
     if (pq && pt && reconcile(pq, pt, acc, accepted, prog, svExt)) continue;
+    // Ours an access fault because PMP refuses an A/D store into a PTE, QEMU's anything else
+    // (it writes the PTE regardless: QEMU_DEPARTURES 'pmp-ad-write'): accepted when the
+    // replayed walk stops there and ours is exactly that fault.
+    if (pt && acc && q && new RegExp(`^A${acc.n} `).test(q) && adWriteFault(pt, acc, prog, svExt)) { count('pmp-ad-write'); continue; }
     const parts = [`first divergence at output line ${i + 1}`, `  qemu:    ${q ?? '(end of output)'}`, `  tsvisor: ${t ?? '(end of output)'}`];
     if (acc) {
       parts.push(describeAccess(acc), prog.scenes[acc.scene]!.text);
