@@ -96,7 +96,7 @@ describe('AIA CSRs: machine level (Smaia)', () => {
     expect(x(r, 10)).toBe(0n);
   });
 
-  it('without an IMSIC, mireg 0x70-0xFF is illegal and mtopei does not exist', () => {
+  it('without an IMSIC, mireg 0x70-0xFF and mtopei are illegal instructions', () => {
     const r = rig({ imsic: false });
     r.hart.setX(5, 0x70n);
     expect(run(r, PRV_M, false, [csrrw(0, 0x350, 5), csrrs(10, 0x351)])).toBe('M');

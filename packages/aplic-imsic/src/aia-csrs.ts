@@ -145,12 +145,18 @@ function iregRow(addr: number, name: string, key: 'miselect' | 'siselect', file:
   };
 }
 
-function topeiRow(addr: number, name: string, file: ImsicFile): CsrRow {
+/**
+ * mtopei / stopei. The row exists even without the interrupt file (then any access is an
+ * illegal-instruction exception), so that at V=1 the H extension finds stopei and redirects it
+ * to vstopei, which has its own rules.
+ */
+function topeiRow(addr: number, name: string, file: ImsicFile | undefined): CsrRow {
   return {
     addr, name,
-    read() { R.hi = 0; return file.topei(); },
+    check(h) { if (!file) h.illegal(); },
+    read() { R.hi = 0; return file!.topei(); },
     // AIA, IMSIC "Top external interrupt": a write (of any value) claims the identity reported now.
-    write() { file.claim(); },
+    write() { file!.claim(); },
   };
 }
 
@@ -244,7 +250,7 @@ function smaiaRows(h: Hart): CsrRow[] {
       },
     },
   ];
-  if (files.m) rows.push(topeiRow(CSR_MTOPEI, 'mtopei', files.m));
+  rows.push(topeiRow(CSR_MTOPEI, 'mtopei', files.m));
   return rows;
 }
 
@@ -260,7 +266,7 @@ function ssaiaRows(h: Hart): CsrRow[] {
     iregRow(CSR_SIREG, 'sireg', 'siselect', (s) => s.files.s),
     { addr: CSR_STOPI, name: 'stopi', read(hh) { const v = stopi(hh); R.hi = 0; return v; } },
   ];
-  if (files.s) rows.push(topeiRow(CSR_STOPEI, 'stopei', files.s));
+  rows.push(topeiRow(CSR_STOPEI, 'stopei', files.s));
   if (!h.enabled.has('h')) return rows;
   rows.push(
     selectRow(CSR_VSISELECT, 'vsiselect', 'vsiselect'),

@@ -83,6 +83,12 @@ export interface AplicDomainOptions {
   msiIds?: number;
   /** Supervisor level under harts with H: the largest Guest Index (GEILEN). Default 0. */
   geilen?: number;
+  /**
+   * MSI addresses hardwired by the platform (4.9.1 allows "some other means"): the address for
+   * hart index `hart`, guest `guest`, or NaN when there is no such hart (the MSI is dropped).
+   * Without it the addresses come from the root domain's msiaddrcfg registers.
+   */
+  msiAddress?: (hart: number, guest: number) => number;
 }
 
 export interface AplicDomainState {
@@ -127,6 +133,7 @@ export class AplicDomain {
   private readonly eiidMask: number;
   private readonly geilen: number;
   private genmsiValue = 0;
+  private readonly hardwired: ((hart: number, guest: number) => number) | undefined;
   private readonly lines: IrqLineLike[] = [];
   /** Guards MSI forwarding against re-entry (an MSI aimed back at this APLIC's setipnum). */
   private forwarding = false;
@@ -159,6 +166,7 @@ export class AplicDomain {
     // EIID implements ceil(log2(N + 1)) bits (4.5.16.2).
     this.eiidMask = (1 << (32 - Math.clz32(ids))) - 1 & 0x7ff;
     this.geilen = o.level === 'supervisor' ? o.geilen ?? 0 : 0;
+    this.hardwired = o.msiAddress;
     if (o.delivery === 'msi') this.domaincfg = DOMAINCFG_DM;
   }
 
@@ -486,6 +494,7 @@ export class AplicDomain {
 
   /** The MSI address of hart index `hart` (and guest `guest`) per 4.9.1, from the root domain's registers. */
   msiAddress(hart: number, guest: number): number {
+    if (this.hardwired) return this.hardwired(hart, guest);
     let root: AplicDomain = this;
     while (root.parent) root = root.parent;
     const cfg = root.msiaddr;
@@ -503,7 +512,8 @@ export class AplicDomain {
   }
 
   private sendMsi(hart: number, guest: number, eiid: number): void {
-    this.msi?.write(this.msiAddress(hart, guest), eiid);
+    const addr = this.msiAddress(hart, guest);
+    if (Number.isFinite(addr)) this.msi?.write(addr, eiid);
   }
 
   /** Forwards every pending-and-enabled source as an MSI (when IE = 1), clearing its pending bit. */
