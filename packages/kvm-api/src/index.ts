@@ -11,3 +11,4 @@ export { KVM_USER_MEM_SLOTS } from './memory';
 export type { UserMemoryRegion, MemorySlot } from './memory';
 export { KVM_VCPU_STATS, TSVISOR_VCPU_STATS } from './stats';
 export type { VcpuStats, VcpuStatName } from './stats';
+export * from './aia';

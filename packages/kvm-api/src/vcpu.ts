@@ -137,7 +137,7 @@ export class Vcpu {
     const implied: Readonly<Record<string, string>> = { zcd: 'D', zcf: 'F' };
     const multi = [...this.isaExts].filter((e) => e.length > 1).map((e) => e.toLowerCase())
       .filter((m) => !implied[m] || this.isaExts.has(implied[m] as KvmIsaExt));
-    const known = parseIsa(this.vm.hostIsa, ['zkr']);
+    const known = parseIsa(this.vm.hostIsa, ['zkr', 'smaia', 'ssaia']);
     const isa = `rv64${letters.join('')}${multi.filter((m) => known.has(m)).map((m) => `_${m}`).join('')}`;
     const old = this.cpu;
     const cpu = this.vm.makeCpu(this.id, isa, this.ids);
@@ -148,6 +148,7 @@ export class Vcpu {
     if (cpu.hart.enabled.has('f')) for (let i = 0; i < 32; i++) cpu.hart.setF(i, old.hart.getF(i));
     if (old.timeDelta !== undefined) cpu.timeDelta = old.timeDelta;
     this.cpu = cpu;
+    this.vm.aia()?.resync(this.id);
   }
 
   private buildSbi(): Sbi {
@@ -274,6 +275,11 @@ export class Vcpu {
       const slot = this.vm.memory.find(trap.gpa);
       // Outside every slot, or a store to a READONLY slot: KVM emulates it as MMIO (Linux vcpu_exit.c, gstage_page_fault).
       if (!slot || (isStore && (slot.flags & KVM_MEM_READONLY) !== 0)) {
+        // The in-kernel AIA's APLIC and IMSIC pages are emulated here, as KVM's in-kernel MMIO bus does.
+        if (!slot && this.kernelMmio(trap, isStore)) {
+          stats.mmio_exit_kernel++;
+          return undefined;
+        }
         stats.mmio_exit_user++;
         return this.mmioExit(trap, isStore);
       }
@@ -315,6 +321,32 @@ export class Vcpu {
     this.pendingCsr = { exit, rd: (insn >>> 7) & 31 };
     this.stats.csr_exit_user++;
     return exit;
+  }
+
+  /** An access to the in-kernel AIA's MMIO, completed without an exit; false when it is not the AIA's. */
+  private kernelMmio(trap: GuestTrap, isStore: boolean): boolean {
+    const aia = this.vm.aia();
+    const access = decodeMmioAccess(trap.insn);
+    const gpa = trap.gpa!;
+    if (!aia || !access || access.isWrite !== isStore || !aia.claims(gpa, access.len)) return false;
+    const cpu = this.cpu;
+    // 8-byte accesses are two 4-byte ones, low half first (ARCHITECTURE.md, MmioDevice).
+    const parts = access.len === 8 ? [[gpa, 4, 0n], [gpa + 4, 4, 32n]] as const : [[gpa, access.len, 0n]] as const;
+    if (access.isWrite) {
+      const v = cpu.getX(access.reg);
+      for (const [a, len, shift] of parts) aia.mmioWrite(a, len as 1 | 2 | 4, Number((v >> shift) & 0xffffffffn));
+    } else {
+      let v = 0n;
+      for (const [a, len, shift] of parts) v |= BigInt(aia.mmioRead(a, len as 1 | 2 | 4) >>> 0) << shift;
+      cpu.setX(access.reg, extendLoad(storeBytes(v, access.len), access.len, access.signed));
+    }
+    cpu.setPc(cpu.getPc() + BigInt(access.insnLen));
+    return true;
+  }
+
+  /** @internal The in-kernel AIA's guest file for this vCPU raised or lowered its interrupt. */
+  aiaInterrupt(level: boolean): void {
+    (this.cpu as { setGuestFileInterrupt?(level: boolean): void }).setGuestFileInterrupt?.(level);
   }
 
   private mmioExit(trap: GuestTrap, isStore: boolean): VcpuExit {

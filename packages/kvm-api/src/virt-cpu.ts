@@ -13,6 +13,7 @@
 import { CSR_MSECCFG, Hart, MSECCFG_SSEED, PRV_S, PRV_U, zkr } from '@tsvisor/isa-core';
 import type { Clock, Extension, PhysicalMemory } from '@tsvisor/isa-core';
 import { hypervisor } from '@tsvisor/csr-h-ext';
+import { aia, type ImsicFile } from '@tsvisor/aplic-imsic';
 import type { HypervisorSpec } from '@tsvisor/csr-h-ext';
 import type { GuestCpu, GuestCsrName, GuestIrq, GuestTrap } from './guest-cpu';
 
@@ -51,6 +52,12 @@ export interface VirtGuestCpuOptions {
   readonly mvendorid?: number;
   readonly marchid?: bigint;
   readonly mimpid?: bigint;
+  /**
+   * With 'ssaia' in the ISA (a host with the AIA): the guest interrupt file the in-kernel AIA
+   * assigned to this vCPU, if any. The hart gets one guest file (GEILEN 1) and hstatus.VGEIN = 1,
+   * so the guest's siselect/sireg/stopei reach it, as under KVM's AIA "hwaccel" mode.
+   */
+  readonly imsicFile?: () => ImsicFile | undefined;
 }
 
 export class VirtGuestCpu implements GuestCpu {
@@ -59,6 +66,7 @@ export class VirtGuestCpu implements GuestCpu {
   readonly guestSstc: boolean;
   readonly clock: Clock;
   private trapped: GuestTrap | undefined;
+  private readonly hext: ReturnType<typeof hypervisor>;
 
   constructor(options: VirtGuestCpuOptions) {
     this.clock = options.clock;
@@ -91,11 +99,18 @@ export class VirtGuestCpu implements GuestCpu {
         },
       }),
     };
-    const hext = hypervisor(options.spec);
-    const hasZkr = options.isa.toLowerCase().split('_').includes('zkr');
+    const names = options.isa.toLowerCase().split('_');
+    const hasAia = names.includes('ssaia');
+    const hext = hypervisor(options.spec, { geilen: hasAia ? 1 : 0 });
+    const hasZkr = names.includes('zkr');
+    const lookup = options.imsicFile;
+    // The guest file list is read at each CSR access, so a file assigned later (AIA CTRL_INIT) is found.
+    const guestFiles = { get guests(): ImsicFile[] { const f = lookup?.(); return f ? [f] : []; } };
+    const aiaExts = hasAia ? aia({ files: () => guestFiles }) : [];
+    this.hext = hext;
     this.hart = new Hart({
       hartId: options.hartId, isa: ensureH(options.isa), memory: options.memory, clock: options.clock,
-      extensions: hasZkr ? [hext, zkr(), intercept] : [hext, intercept],
+      extensions: [hext, ...aiaExts, ...(hasZkr ? [zkr()] : []), intercept],
       ...(options.mvendorid !== undefined ? { mvendorid: options.mvendorid } : {}),
       ...(options.marchid !== undefined ? { marchid: options.marchid } : {}),
       ...(options.mimpid !== undefined ? { mimpid: options.mimpid } : {}),
@@ -127,7 +142,8 @@ export class VirtGuestCpu implements GuestCpu {
     h.setCsr(CSR_HENVCFG, h.enabled.has('sstc') ? stce : 0n);
     this.guestSstc = ((h.getCsr(CSR_HENVCFG) ?? 0n) & stce) !== 0n;
     this.disarmSstc();
-    h.setCsr(CSR_HSTATUS, (2n << 32n) | (1n << 7n)); // VSXL = 64, SPV
+    // VSXL = 64, SPV; with the AIA, VGEIN = 1: guest interrupt file 1 is the guest's S file.
+    h.setCsr(CSR_HSTATUS, (2n << 32n) | (1n << 7n) | (hasAia ? 1n << 12n : 0n));
     h.setCsr(CSR_HGATP, options.hgatp);
     h.priv = PRV_S;
     h.virt = true;
@@ -193,6 +209,10 @@ export class VirtGuestCpu implements GuestCpu {
     const bit = HVIP_BIT[irq];
     h.setCsr(CSR_HVIP, level ? hvip | bit : hvip & ~bit);
     h.interruptsChanged();
+  }
+  /** The guest interrupt file's signal: hgeip[1], which (VGEIN = 1) is the guest's VSEIP. */
+  setGuestFileInterrupt(level: boolean): void {
+    this.hext.setGuestExternalInterrupt(this.hart, 1, level);
   }
   redirectTrap(cause: number, tval: bigint): void {
     // Linux kvm_riscv_vcpu_trap_redirect: the exception is delivered to VS as if the guest raised it.

@@ -25,6 +25,7 @@ import type { GuestCpu } from './guest-cpu';
 import { GuestMemoryMap, KVM_USER_MEM_SLOTS } from './memory';
 import type { MemorySlot, UserMemoryRegion } from './memory';
 import { Vcpu } from './vcpu';
+import { AiaDevice } from './aia';
 
 export interface VmOptions {
   /** Host memory the VMM can allocate guest RAM from (vm.allocateUserMemory). Default 64 MiB. */
@@ -54,6 +55,8 @@ export interface VmInternals {
   makeCpu(id: number, isa: string, ids: { mvendorid: bigint; marchid: bigint; mimpid: bigint }): GuestCpu;
   vcpuIds(): readonly number[];
   sbiPlatform(vcpu: Vcpu): SbiPlatform;
+  /** The in-kernel AIA irqchip, once created. */
+  aia(): AiaDevice | undefined;
 }
 
 /**
@@ -82,6 +85,7 @@ export class Vm {
   readonly hostH: HypervisorSpec | null;
   private readonly gstageAt: number | undefined;
   private hgatp = 0n;
+  private aiaDevice: AiaDevice | undefined;
 
   /** @internal Created by Kvm.createVm. */
   constructor(options: VmOptions = {}) {
@@ -113,10 +117,13 @@ export class Vm {
           hartId: id, isa, memory: this.memory.host, clock: this.clock,
           mvendorid: Number(ids.mvendorid & 0xffffffffn), marchid: ids.marchid, mimpid: ids.mimpid,
         };
-        return this.hostH ? new VirtGuestCpu({ ...common, spec: this.hostH, hgatp: this.hgatp }) : new DirectGuestCpu(common);
+        return this.hostH
+          ? new VirtGuestCpu({ ...common, spec: this.hostH, hgatp: this.hgatp, imsicFile: () => this.aiaDevice?.fileOf(id) })
+          : new DirectGuestCpu(common);
       },
       vcpuIds: () => [...this.vcpus.keys()],
       sbiPlatform: (vcpu) => platformFor(vm, vcpu),
+      aia: () => this.aiaDevice,
     };
   }
 
@@ -177,17 +184,41 @@ export class Vm {
     return this.vcpus.get(id);
   }
 
-  /** KVM_CREATE_DEVICE. The in-kernel AIA is not implemented: a VMM emulates a PLIC and uses KVM_INTERRUPT. */
-  createDevice(type: number): never {
-    if (type === KVM_DEV_TYPE_RISCV_AIA) {
-      throw new KvmError('ENODEV', 'KVM_DEV_TYPE_RISCV_AIA: the in-kernel AIA is not implemented yet; emulate a PLIC in the VMM and raise interrupts with vcpu.interrupt(KVM_INTERRUPT_SET)');
+  /**
+   * KVM_CREATE_DEVICE. KVM_DEV_TYPE_RISCV_AIA (aia.ts) needs host harts with H and the AIA
+   * ('ssaia' in the VM's `isa`), as KVM needs a host with the AIA; one per VM (KVM_NR_IRQCHIPS = 1).
+   */
+  createDevice(type: number): AiaDevice {
+    if (type !== KVM_DEV_TYPE_RISCV_AIA) throw new KvmError('ENODEV', `device type ${type} is not supported`);
+    if (!this.hostH || !parseIsaNames(this.hostIsa).includes('ssaia')) {
+      throw new KvmError('ENODEV', "KVM_DEV_TYPE_RISCV_AIA: the host harts have no AIA (create the VM with H and 'smaia_ssaia' in its isa), or emulate a PLIC in the VMM and use vcpu.interrupt(KVM_INTERRUPT_SET)");
     }
-    throw new KvmError('ENODEV', `device type ${type} is not supported`);
+    if (this.aiaDevice) throw new KvmError('EEXIST', 'KVM_DEV_TYPE_RISCV_AIA: the VM already has its irqchip');
+    const dev = new AiaDevice({
+      vcpuIds: () => [...this.vcpus.keys()],
+      setGuestFileInterrupt: (id, level) => this.vcpus.get(id)?.aiaInterrupt(level),
+    });
+    this.aiaDevice = dev;
+    return dev;
+  }
+
+  /** KVM_IRQ_LINE: drives wired source `irq` of the in-kernel AIA's APLIC. */
+  irqLine(irq: number, level: boolean): void {
+    if (!this.aiaDevice?.ready) throw new KvmError('ENXIO', 'KVM_IRQ_LINE: no initialized in-kernel irqchip (create KVM_DEV_TYPE_RISCV_AIA and KVM_DEV_RISCV_AIA_CTRL_INIT it)');
+    this.aiaDevice.irqLine(irq, level);
+  }
+
+  /** KVM_SIGNAL_MSI: an MSI to one of the in-kernel IMSICs (data = identity). */
+  signalMsi(address: bigint, data: number): void {
+    if (!this.aiaDevice?.ready || address < 0n || address >= 1n << 53n || !this.aiaDevice.signalMsi(Number(address), data >>> 0)) {
+      throw new KvmError('EINVAL', `KVM_SIGNAL_MSI 0x${address.toString(16)}: no in-kernel IMSIC at that address`);
+    }
   }
 
   /** KVM_CHECK_EXTENSION on the VM. */
   checkExtension(cap: number): number {
     if (cap === KVM_CAP_READONLY_MEM) return this.hostH ? 1 : 0;
+    if (cap === KVM_CAP_IRQCHIP) return this.hostH && parseIsaNames(this.hostIsa).includes('ssaia') ? 1 : 0;
     return checkExtension(cap);
   }
 }
@@ -324,4 +355,8 @@ function platformFor(vm: Vm, self: Vcpu): SbiPlatform {
     consoleRead: () => new Uint8Array(0),
     loadSupervisorUlong: (_h, va) => loadSupervisorUlong(memory, self.guest.getCsr('satp'), va),
   };
+}
+
+function parseIsaNames(isa: string): string[] {
+  return isa.toLowerCase().split('_');
 }
