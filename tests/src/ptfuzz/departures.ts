@@ -65,9 +65,9 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     handling: 'line accepted when tsvisor gives the spec answer',
   },
   'mprv-mpv': {
-    qemu: 'loads/stores with MPRV=1, MPV=1 report G-stage faults as VS-stage page faults (13/15) while writing mtval2 and mtinst',
-    spec: 'priv "mstatus": MPRV=1 translates and protects as though V=MPV; H: G-stage faults are guest-page faults (21, 23)',
-    handling: 'generator avoids it',
+    qemu: 'loads/stores/AMOs/LR with MPRV=1, MPV=1 report G-stage faults as VS-stage page faults (13 for loads and implicit VS PTE reads, 15 for stores, either for AMOs) while writing mtval2 and mtinst; their VS-stage page faults and access faults write a guest physical address to mtval2 too',
+    spec: 'H "Machine Status Registers (mstatus)": MPRV=1 translates and protects as though V=MPV; H "Two-Stage Address Translation": G-stage faults are guest-page faults (20, 21, 23), reported for the original access type; H "Machine Second Trap Value Register (mtval2)": zero for every trap other than a guest-page fault',
+    handling: 'line accepted when tsvisor gives the spec answer',
   },
   'hlvx-permission': {
     qemu: 'HLVX reads pages that are readable but not executable',
@@ -75,7 +75,7 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     handling: 'generator avoids it',
   },
   'hlv-vsstatus': {
-    qemu: 'HLV/HSV ignore vsstatus.MXR, and with SPVP=1 reach U pages whatever vsstatus.SUM says',
+    qemu: 'HLV/HSV (and MPRV accesses with MPV=1) ignore vsstatus.MXR, and as VS reach U pages whatever vsstatus.SUM says',
     spec: 'H "Hypervisor Virtual-Machine Load and Store Instructions": HLV/HSV are checked as VS or VU (SPVP); vsstatus.SUM and vsstatus.MXR apply to the VS stage',
     handling: 'generator avoids it',
   },

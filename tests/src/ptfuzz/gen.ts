@@ -426,13 +426,14 @@ export function generate(seed: number, options: PtFuzzOptions = {}): PtProgram {
     for (let a = 0; a < opts.accessesPerScene; a++) {
       const virt = rng.bool(0.55);
       let kind: Kind;
-      // V=1 data accesses: HLV/HLVX/HSV from M (SPVP picks VS/VU); loads, stores and AMOs
-      // through MPRV with MPV=1 only with `departures` (QEMU 7.2 reports their G-stage faults
-      // as VS-stage page faults: QEMU_DEPARTURES). Fetches run at V=1 for real.
-      // HLVX only with `departures` too: QEMU 7.2 lets it read pages without X
-      // (QEMU_DEPARTURES 'hlvx-permission').
+      // V=1 data accesses: HLV/HSV from HS (SPVP picks VS/VU), and loads, stores, AMOs and
+      // LR through MPRV with MPV=1 (QEMU 7.2 reports their G-stage faults as VS-stage page
+      // faults: QEMU_DEPARTURES 'mprv-mpv', reconciled in the harness). Fetches run at V=1
+      // for real. HLVX only with `departures`: QEMU 7.2 checks it like a load (read, not
+      // execute permission: QEMU_DEPARTURES 'hlvx-permission').
       if (virt) kind = rng.pick(['fetch', 'fetch', 'fetch', 'hlv.d', 'hlv.wu', 'hlv.b', 'hsv.d', 'hsv.w', 'hsv.b',
-        ...(opts.departures ? ['hlvx.hu', 'hlvx.wu', 'ld', 'lw', 'lhu', 'lbu', 'sd', 'sw', 'sb', 'amoor.d', 'amoswap.w', 'lr.d'] as const : [])]);
+        'ld', 'lw', 'lhu', 'lbu', 'sd', 'sw', 'sb', 'amoor.d', 'amoswap.w', 'lr.d',
+        ...(opts.departures ? ['hlvx.hu', 'hlvx.wu'] as const : [])]);
       else kind = rng.pick(['ld', 'lw', 'lhu', 'lbu', 'sd', 'sw', 'sh', 'sb', 'amoor.d', 'amoswap.w', 'fetch', 'fetch', 'lr.d']);
       const mode = (virt ? 4 : 0) | rng.int(2);
       const list = virt ? targets.v : targets.s;
@@ -455,10 +456,10 @@ export function generate(seed: number, options: PtFuzzOptions = {}): PtProgram {
       }
       if (kind === 'fetch') va &= ~3n;
       let flags = rng.int(16);
-      if (HLV_KINDS.has(kind) && !opts.departures) {
-        // QEMU 7.2 ignores vsstatus.MXR for HLV/HSV and lets SPVP=1 reach U pages whatever
-        // vsstatus.SUM says (QEMU_DEPARTURES 'hlv-vsstatus'): keep vsstatus.MXR = MXR and,
-        // for VS, vsstatus.SUM = 1.
+      if (virt && kind !== 'fetch' && !opts.departures) {
+        // QEMU 7.2 ignores vsstatus.MXR for HLV/HSV and MPRV accesses with MPV=1, and lets
+        // them reach U pages as VS whatever vsstatus.SUM says (QEMU_DEPARTURES 'hlv-vsstatus'):
+        // keep vsstatus.MXR = MXR and, for VS, vsstatus.SUM = 1.
         flags = (flags & ~8) | ((flags & 2) << 2);
         if (mode & 1) flags |= 4;
       }

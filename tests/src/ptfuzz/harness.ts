@@ -88,6 +88,21 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   if (q.n !== t.n || !acc) return false;
   const used: string[] = [];
   const t2 = { ...t };
+  // Loads, stores, AMOs and LR through MPRV with MPV=1: a G-stage fault is a guest-page
+  // fault (20/21/23, for an implicit VS PTE access too); QEMU 7.2 reports the VS-stage page
+  // fault cause of the access (13 for a load, an AMO, or an implicit PTE read; 15 for a
+  // store), with mtval2 and mtinst written as for the guest-page fault (QEMU_DEPARTURES
+  // 'mprv-mpv'). The rules below then compare mtval2, mtinst and GVA.
+  // It also writes mtval2 (a guest physical address) for their access and page faults,
+  // where the H spec has mtval2 = 0 for every trap other than a guest-page fault.
+  const mprvV = acc.mode >= 4 && acc.kind !== 'fetch' && !/^h[ls]v/.test(acc.kind);
+  if (mprvV && [20n, 21n, 23n].includes(t.cause) && (q.cause === 13n || q.cause === 15n) && q.tval2 !== 0n) {
+    const type = STORE_KINDS.test(acc.kind) ? 2 : 1;
+    const ok = /^amo/.test(acc.kind) || q.cause === (PSEUDO.has(q.tinst) ? 13n : [12n, 13n, 15n][type]!);
+    if (ok) { t2.cause = q.cause; used.push('mprv-mpv'); }
+  } else if (mprvV && [5n, 7n, 13n, 15n].includes(t.cause) && t.tval2 === 0n && q.tval2 !== 0n && [5n, 7n, 13n, 15n].includes(q.cause)) {
+    t2.tval2 = q.tval2; used.push('mprv-mpv');
+  }
   // H "Transformed Instruction or Pseudoinstruction for mtinst or htinst": 0 is always
   // allowed (QEMU 7.2 writes 0 for explicit accesses); ours writes the transformed
   // instruction (our probes use offset 0: rs1 field zeroed) or, for an implicit VS-stage
@@ -119,7 +134,7 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   const ACCESS_FAULT = [1n, 5n, 7n], PAGE_FAULT = [12n, 13n, 15n], GUEST_PAGE_FAULT = [20n, 21n, 23n];
   // AMOs: QEMU 7.2 raises a load access fault (5) for every AMO fault, where the spec has
   // store/AMO access (7) or page (15) faults (QEMU_DEPARTURES 'amo-cause').
-  if (/^amo/.test(acc.kind) && (q.cause === 5n || q.cause === 13n) && (t.cause === 7n || t.cause === 15n) && q.tval2 === t.tval2) {
+  if (/^amo/.test(acc.kind) && (q.cause === 5n || q.cause === 13n) && (t.cause === 7n || t.cause === 15n) && q.tval2 === t2.tval2) {
     t2.cause = q.cause; used.push('amo-cause');
   }
   // A PTE read from an address where no memory exists: an access fault (priv "Virtual
