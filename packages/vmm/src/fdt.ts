@@ -1,6 +1,6 @@
 import { writePlicNode } from '@tsvisor/aplic-imsic';
 import { writeNs16550aNode } from '@tsvisor/devices';
-import { FdtBuilder, ref } from '@tsvisor/fdt';
+import { FdtBuilder, ref, type FdtNode } from '@tsvisor/fdt';
 import {
   KVMTOOL_IRQCHIP_BASE, KVMTOOL_PLIC_NDEV, KVMTOOL_UART_BASE, KVMTOOL_UART_IRQ, KVMTOOL_UART_SIZE, KVMTOOL_VIRTIO_MMIO_SIZE,
 } from './memory-map.js';
@@ -22,7 +22,12 @@ export interface VmmFdtConfig {
   initrd?: { start: number; end: number };
   virtio: { base: number; irq: number }[];
   plicSize: number;
+  /** The in-kernel AIA's nodes instead of the PLIC; devices then name 'aplic' with two cells. */
+  irqchip?: { writeFdt(parent: FdtNode, intcLabels: string[]): void };
 }
+
+/** IRQ_TYPE_LEVEL_HIGH (dt-bindings/interrupt-controller/irq.h). */
+const IRQ_TYPE_LEVEL_HIGH = 4;
 
 /**
  * The device tree kvmtool gives a riscv guest (kvmtool riscv/fdt.c, in our own words): a
@@ -64,15 +69,18 @@ export function buildVmmFdt(c: VmmFdtConfig): Uint8Array {
 
   const smb = root.addNode('smb');
   smb.u32('#address-cells', 2).u32('#size-cells', 2).string('compatible', 'simple-bus').empty('ranges');
-  writePlicNode(smb, { base: KVMTOOL_IRQCHIP_BASE, size: c.plicSize, ndev: KVMTOOL_PLIC_NDEV, label: 'plic', contexts });
-  writeNs16550aNode(smb, { base: KVMTOOL_UART_BASE, size: KVMTOOL_UART_SIZE, irq: KVMTOOL_UART_IRQ, interruptParent: 'plic' });
+  const parent = c.irqchip ? 'aplic' : 'plic';
+  const cells = (irq: number): number[] => (c.irqchip ? [irq, IRQ_TYPE_LEVEL_HIGH] : [irq]);
+  if (c.irqchip) c.irqchip.writeFdt(smb, contexts.map((x) => x.intcLabel));
+  else writePlicNode(smb, { base: KVMTOOL_IRQCHIP_BASE, size: c.plicSize, ndev: KVMTOOL_PLIC_NDEV, label: 'plic', contexts });
+  writeNs16550aNode(smb, { base: KVMTOOL_UART_BASE, size: KVMTOOL_UART_SIZE, irq: KVMTOOL_UART_IRQ, interruptParent: parent }).u32('interrupts', ...cells(KVMTOOL_UART_IRQ));
   for (const v of c.virtio) {
     smb
       .addNode(`virtio@${v.base.toString(16)}`)
       .string('compatible', 'virtio,mmio')
       .u64('reg', v.base, KVMTOOL_VIRTIO_MMIO_SIZE)
-      .u32('interrupts', v.irq)
-      .u32('interrupt-parent', ref('plic'));
+      .u32('interrupts', ...cells(v.irq))
+      .u32('interrupt-parent', ref(parent));
   }
   root.addNode('aliases').string('serial0', `/smb/serial@${KVMTOOL_UART_BASE.toString(16)}`);
   return fdt.build();

@@ -11,13 +11,14 @@ import { Ns16550a } from '@tsvisor/devices';
 import { HostClock, type Clock } from '@tsvisor/isa-core';
 import {
   KVM_INTERRUPT_SET, KVM_INTERRUPT_UNSET, KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED, KVM_REG, KVM_RISCV_ISA_EXT_IDS,
-  KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN, KVM_VCPU_STATS, TSVISOR_VCPU_STATS, Kvm, KvmError, type CsrExit, type MmioExit,
+  KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN, KVM_VCPU_STATS, TSVISOR_VCPU_STATS, Kvm, KvmError, DEFAULT_HOST_ISA, type CsrExit, type MmioExit,
   type SbiExit, type Vcpu, type VcpuStats, type Vm,
 } from '@tsvisor/kvm-api';
 import { loadKvmtoolBoot, type BootFile } from '@tsvisor/loader';
 import { SBI_ERR_INVALID_PARAM, SBI_EXT_0_1_CONSOLE_GETCHAR, SBI_EXT_0_1_CONSOLE_PUTCHAR, SBI_EXT_DBCN } from '@tsvisor/sbi';
 import { VirtioMmioTransport, type GuestMemory, type VirtioDevice } from '@tsvisor/virtio';
 import { buildVmmFdt } from './fdt.js';
+import { setupAia, type VmmAia } from './aia.js';
 import {
   KVMTOOL_IRQCHIP_BASE, KVMTOOL_PLIC_NDEV, KVMTOOL_RAM_BASE, KVMTOOL_UART_BASE, KVMTOOL_UART_IRQ, KVMTOOL_UART_SIZE,
   KVMTOOL_VIRTIO_IRQ, KVMTOOL_VIRTIO_MMIO_BASE, KVMTOOL_VIRTIO_MMIO_MAX, KVMTOOL_VIRTIO_MMIO_SIZE,
@@ -56,6 +57,11 @@ export interface VmmOptions {
   hostIsa?: string;
   /** The H extension spec module the emulated host harts implement (default kvm-api's, H 1.0). */
   hostH?: HypervisorSpec;
+  /**
+   * 'plic' (default): a PLIC emulated here, KVM_INTERRUPT. 'aia': KVM's in-kernel AIA (APLIC +
+   * IMSIC, KVM_IRQ_LINE), on host harts with Smaia/Ssaia (kvmtool --irqchip=aia).
+   */
+  irqchip?: 'plic' | 'aia';
 }
 
 /** The VMM's own counts of the exits run() returned, by reason ('mmio', 'riscv-sbi', 'intr-wfi'...). */
@@ -78,7 +84,10 @@ export class Vmm {
   readonly vm: Vm;
   readonly vcpus: Vcpu[] = [];
   readonly uart: Ns16550a;
-  readonly plic: Plic;
+  /** The userspace PLIC (irqchip 'plic'). */
+  readonly plic: Plic | undefined;
+  /** The in-kernel AIA (irqchip 'aia'). */
+  readonly aia: VmmAia | undefined;
   readonly dtb: Uint8Array;
   readonly transports: VirtioMmioTransport[] = [];
   readonly stats: ExitStats = {};
@@ -105,7 +114,7 @@ export class Vmm {
         hostMemoryBytes: memory + 8 * 2 ** 20,
         clock: this.clock,
         ...(options.sbiVersion ? { sbiVersion: options.sbiVersion } : {}),
-        ...(options.hostIsa ? { isa: options.hostIsa } : {}),
+        ...(options.hostIsa || options.irqchip === 'aia' ? { isa: aiaIsa(options.hostIsa ?? DEFAULT_HOST_ISA, options.irqchip === 'aia') } : {}),
         ...(options.hostH ? { hostH: options.hostH } : {}),
       });
     } catch (e) {
@@ -120,15 +129,31 @@ export class Vmm {
       throw e;
     }
 
-    // The userspace irqchip: one supervisor context per vCPU, driving KVM_INTERRUPT.
     for (let i = 0; i < cpus; i++) this.vcpus.push(this.vm.createVcpu(i));
-    this.plic = new Plic({
-      ndev: KVMTOOL_PLIC_NDEV,
-      contexts: this.vcpus.map((v) => ({ set: (level: boolean) => v.interrupt(level ? KVM_INTERRUPT_SET : KVM_INTERRUPT_UNSET) })),
-    });
     const plicSize = 0x20_0000 + 0x1000 * cpus;
-    this.ranges.push({ base: KVMTOOL_IRQCHIP_BASE, size: plicSize, read: (o, s) => this.plic.read(o, s), write: (o, s, v) => this.plic.write(o, s, v) });
-    this.uart = new Ns16550a({ output: (b) => this.output(Uint8Array.of(b)), irq: this.plic.source(KVMTOOL_UART_IRQ) });
+    let irqLine: (irq: number) => { set(level: boolean): void };
+    if (options.irqchip === 'aia') {
+      // The in-kernel irqchip: the UART and every virtio slot get an APLIC source.
+      try {
+        this.aia = setupAia(this.vm, cpus, KVMTOOL_IRQCHIP_BASE, KVMTOOL_VIRTIO_IRQ(KVMTOOL_VIRTIO_MMIO_MAX - 1));
+      } catch (e) {
+        if (e instanceof KvmError) throw new VmmError(`--irqchip aia: ${e.message}`);
+        throw e;
+      }
+      this.plic = undefined;
+      irqLine = this.aia.line;
+    } else {
+      // The userspace irqchip: one supervisor context per vCPU, driving KVM_INTERRUPT.
+      const plic = new Plic({
+        ndev: KVMTOOL_PLIC_NDEV,
+        contexts: this.vcpus.map((v) => ({ set: (level: boolean) => v.interrupt(level ? KVM_INTERRUPT_SET : KVM_INTERRUPT_UNSET) })),
+      });
+      this.plic = plic;
+      this.aia = undefined;
+      this.ranges.push({ base: KVMTOOL_IRQCHIP_BASE, size: plicSize, read: (o, s) => plic.read(o, s), write: (o, s, v) => plic.write(o, s, v) });
+      irqLine = (irq) => plic.source(irq);
+    }
+    this.uart = new Ns16550a({ output: (b) => this.output(Uint8Array.of(b)), irq: irqLine(KVMTOOL_UART_IRQ) });
     this.ranges.push({ base: KVMTOOL_UART_BASE, size: KVMTOOL_UART_SIZE, read: (o, s) => this.uart.read(o, s), write: (o, s, v) => this.uart.write(o, s, v) });
 
     const guestMemory: GuestMemory = {
@@ -142,7 +167,7 @@ export class Vmm {
     const virtio = options.virtio ?? [];
     if (virtio.length > KVMTOOL_VIRTIO_MMIO_MAX) throw new VmmError(`too many virtio devices (${virtio.length}, at most ${KVMTOOL_VIRTIO_MMIO_MAX})`);
     virtio.forEach((dev, n) => {
-      const t = new VirtioMmioTransport(dev, guestMemory, this.plic.source(KVMTOOL_VIRTIO_IRQ(n)));
+      const t = new VirtioMmioTransport(dev, guestMemory, irqLine(KVMTOOL_VIRTIO_IRQ(n)));
       this.transports.push(t);
       this.ranges.push({ base: KVMTOOL_VIRTIO_MMIO_BASE + n * KVMTOOL_VIRTIO_MMIO_SIZE, size: KVMTOOL_VIRTIO_MMIO_SIZE, read: (o, s) => t.read(o, s), write: (o, s, v) => t.write(o, s, v) });
     });
@@ -178,6 +203,7 @@ export class Vmm {
       initrd: boot.initrd,
       virtio: virtio.map((_, n) => ({ base: KVMTOOL_VIRTIO_MMIO_BASE + n * KVMTOOL_VIRTIO_MMIO_SIZE, irq: KVMTOOL_VIRTIO_IRQ(n) })),
       plicSize,
+      ...(this.aia ? { irqchip: this.aia } : {}),
     });
     this.ram.set(this.dtb, boot.fdtAddress - KVMTOOL_RAM_BASE);
 
@@ -412,3 +438,10 @@ function nowMs(): number {
 }
 
 export { textBytes };
+
+/** The host ISA, with Smaia/Ssaia when the in-kernel AIA is wanted (KVM needs a host with the AIA). */
+function aiaIsa(isa: string, aia: boolean): string {
+  const names = isa.toLowerCase().split('_');
+  if (!aia || names.includes('ssaia')) return isa;
+  return `${isa}${names.includes('smaia') ? '' : '_smaia'}_ssaia`;
+}
