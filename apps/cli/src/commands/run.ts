@@ -24,6 +24,7 @@ export interface RunCliOptions extends VirtioCliOptions {
   hExt: string;
   dumpDtb?: string;
   stats?: boolean;
+  irqchip?: 'plic' | 'aia';
   [disable: string]: unknown;
 }
 
@@ -55,6 +56,7 @@ export async function runOptions(o: RunCliOptions): Promise<VmmOptions> {
   const disableSbiExt = SBI_FLAGS.filter((f) => o[camel(`disable-sbi-${f}`)] === true).map((f) => (f === 'legacy' ? 'V01' : f));
   const hostH = H_SPECS[o.hExt as keyof typeof H_SPECS];
   if (!hostH) throw new CliError(`--h-ext ${o.hExt}: unknown version (choose ${Object.keys(H_SPECS).join(' or ')})`);
+  if (o.irqchip === 'aia' && disableIsaExt.includes('ssaia')) throw new CliError('--irqchip aia: the in-kernel AIA needs Ssaia in the guest (drop --disable-ssaia)');
   return {
     memory,
     cpus: Number(o.cpus),
@@ -67,6 +69,7 @@ export async function runOptions(o: RunCliOptions): Promise<VmmOptions> {
     disableIsaExt,
     disableSbiExt,
     virtio: await virtioDeviceList(o),
+    irqchip: o.irqchip,
   };
 }
 
@@ -121,6 +124,7 @@ export function runCommand(): Command {
     .option('--sbi-version <v>', 'SBI version the guest sees (0.1 .. 3.0)')
     .option('--h-ext <version>', 'H extension spec module of the emulated host harts: 1.0 or 0.6.1', '1.0')
     .option('--dump-dtb <file>', 'write the generated device tree to <file> and exit')
+    .addOption(new Option('--irqchip <kind>', "interrupt controller: plic (emulated by the VMM, KVM_INTERRUPT) or aia (KVM's in-kernel APLIC + IMSIC, KVM_IRQ_LINE; kvmtool --irqchip=aia)").choices(['plic', 'aia']).default('plic'))
     .option('--stats', 'when the guest stops, print exits by reason (kvm_stat names) and guest instructions retired on stderr (SIGUSR1 prints them any time)');
   for (const f of ISA_FLAGS) cmd.option(`--disable-${f}`, `hide ISA extension ${f} from the guest`);
   for (const f of SBI_FLAGS) cmd.option(`--disable-sbi-${f}`, `hide SBI extension ${f} from the guest`);
