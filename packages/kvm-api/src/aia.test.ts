@@ -223,3 +223,26 @@ trap:
     expect(e.reason === 'mmio' && new DataView(e.data.buffer).getUint32(0, true)).toBe(2);
   });
 });
+
+describe('ONE_REG CSR subtype AIA (struct kvm_riscv_aia_csr)', () => {
+  it('siselect is the guest view of vsiselect; iprio1/2 read the (read-only zero) hviprio1/2; listed with Ssaia only', () => {
+    const img = assemble('sel', `
+  li t0, 0x72
+  csrw siselect, t0
+  li t2, 0x1000
+  sd t0, 0(t2)
+  j .`);
+    const { vcpus } = setup(img);
+    const v = vcpus[0]!;
+    expect(runToExit(v).reason).toBe('mmio');
+    expect(v.getOneReg(KVM_REG.aiaCsr('siselect'))).toBe(0x72n);
+    v.setOneReg(KVM_REG.aiaCsr('siselect'), 0x70n);
+    expect(v.getOneReg(KVM_REG.aiaCsr('siselect'))).toBe(0x70n);
+    v.setOneReg(KVM_REG.aiaCsr('iprio1'), 0x1234n);
+    expect(v.getOneReg(KVM_REG.aiaCsr('iprio1'))).toBe(0n);
+    expect(v.getRegList()).toContain(KVM_REG.aiaCsr('iprio2h'));
+    const plain = new Kvm().createVm({ hostMemoryBytes: 1 << 20 }).createVcpu(0);
+    expect(plain.getRegList()).not.toContain(KVM_REG.aiaCsr('siselect'));
+    expect(() => plain.getOneReg(KVM_REG.aiaCsr('siselect'))).toThrow(KvmError);
+  });
+});

@@ -24,7 +24,7 @@ import type { GuestCpu, GuestCsrName, GuestTrap } from './guest-cpu';
 import { decodeMmioAccess, extendLoad, storeBytes } from './mmio-insn';
 import type { MmioAccess } from './mmio-insn';
 import {
-  KVM_REG_RISCV, KVM_REG_ARCH_MASK, KVM_RISCV_CONFIG_REGS, KVM_RISCV_CORE_REGS, KVM_RISCV_CSR_REGS, KVM_RISCV_ISA_EXT_IDS,
+  KVM_REG_RISCV, KVM_REG_ARCH_MASK, KVM_RISCV_CONFIG_REGS, KVM_RISCV_CORE_REGS, KVM_RISCV_CSR_REGS, KVM_RISCV_AIA_CSR_REGS, KVM_RISCV_ISA_EXT_IDS,
   KVM_RISCV_SBI_EXT_IDS, KVM_RISCV_TIMER_REGS, KVM_REG, decodeRegId, formatRegId,
 } from './onereg';
 import type { KvmIsaExt, KvmSbiExt } from './onereg';
@@ -79,6 +79,8 @@ export class Vcpu {
   private ids: { mvendorid: bigint; marchid: bigint; mimpid: bigint };
   private sbi: Sbi | undefined;
   private staShmem: { lo: bigint; hi: bigint } = { lo: U64, hi: U64 };
+  /** The RV32-only AIA CSR words of struct kvm_riscv_aia_csr (stored, unused on RV64). */
+  private readonly aiaHigh: bigint[] = [];
   /** Exit counters under KVM's names (kvm_stat), plus kvm-api's own (stats.ts). */
   readonly stats: VcpuStats = emptyVcpuStats();
 
@@ -492,6 +494,7 @@ export class Vcpu {
     for (const n of ['isa', 'mvendorid', 'marchid', 'mimpid', 'satp_mode'] as const) ids.push(KVM_REG.config(n));
     for (let i = 0; i <= 32; i++) ids.push(KVM_REG.core(KVM_RISCV_CORE_REGS[i]!));
     for (const n of KVM_RISCV_CSR_REGS) ids.push(KVM_REG.csr(n));
+    if (this.isaExts.has('SSAIA')) for (const n of KVM_RISCV_AIA_CSR_REGS) ids.push(KVM_REG.aiaCsr(n));
     for (const n of KVM_RISCV_TIMER_REGS) ids.push(KVM_REG.timer(n));
     if (hasF) for (let i = 0; i <= 32; i++) ids.push(KVM_REG.fpF(i));
     if (hasD) for (let i = 0; i <= 32; i++) ids.push(KVM_REG.fpD(i));
@@ -570,8 +573,9 @@ export class Vcpu {
       }
       case 3: { // CSR
         wantSize(8);
+        if (p.subtype === 1) return this.aiaCsr(id, p.index, value);
         const name = p.subtype === 0 ? (KVM_RISCV_CSR_REGS[p.index] as GuestCsrName | undefined) : undefined;
-        if (!name) return this.unknown(id, p.subtype === 0 ? 'no such CSR' : 'the AIA and Smstateen CSR subtypes are not implemented');
+        if (!name) return this.unknown(id, p.subtype === 0 ? 'no such CSR' : 'the Smstateen CSR subtype is not implemented');
         if (value === undefined) return cpu.getCsr(name);
         cpu.setCsr(name, value);
         return 0n;
@@ -653,6 +657,24 @@ export class Vcpu {
   }
 
   /** ISA_EXT and SBI_EXT: SINGLE (value 0/1 per id) and MULTI_EN/MULTI_DIS (64 ids per register). */
+  /**
+   * CSR subtype AIA (struct kvm_riscv_aia_csr; Linux kvm_riscv_vcpu_aia_get/set_csr), with SSAIA only:
+   * siselect is the hart's vsiselect, iprio1/2 its hviprio1/2; sieh, siph, iprio1h, iprio2h are the
+   * RV32 high halves, kept but unused on RV64 (as KVM keeps them).
+   */
+  private aiaCsr(id: bigint, index: number, value: bigint | undefined): bigint {
+    if (!this.isaExts.has('SSAIA') || index >= KVM_RISCV_AIA_CSR_REGS.length) return this.unknown(id, 'no such AIA CSR (the vCPU needs Ssaia)');
+    const hartCsr = [0x250, 0x646, 0x647][index];
+    if (hartCsr === undefined) {
+      if (value === undefined) return this.aiaHigh[index] ?? 0n;
+      this.aiaHigh[index] = BigInt.asUintN(64, value);
+      return 0n;
+    }
+    if (value === undefined) return this.cpu.hart.getCsr(hartCsr) ?? 0n;
+    this.cpu.hart.setCsr(hartCsr, BigInt.asUintN(64, value));
+    return 0n;
+  }
+
   private extReg(id: bigint, subtype: number, index: number, value: bigint | undefined, kind: 'ISA_EXT' | 'SBI_EXT'): bigint {
     const names: readonly string[] = kind === 'ISA_EXT' ? KVM_RISCV_ISA_EXT_IDS : KVM_RISCV_SBI_EXT_IDS;
     const supported = (n: string) => (kind === 'ISA_EXT' ? this.hostIsaExts.has(n as KvmIsaExt) : this.sbiEnabled.has(n as KvmSbiExt));
