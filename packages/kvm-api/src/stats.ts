@@ -14,7 +14,7 @@ export const KVM_VCPU_STATS = [
   'wrs_exit_stat',
   /** Guest-page faults outside the slots that came to the VMM as KVM_EXIT_MMIO. */
   'mmio_exit_user',
-  /** MMIO emulated inside kvm-api (the in-kernel irqchip; none yet). */
+  /** MMIO emulated inside kvm-api (the in-kernel AIA's APLIC and IMSIC pages). */
   'mmio_exit_kernel',
   /** CSR accesses that came to the VMM as KVM_EXIT_RISCV_CSR (seed). */
   'csr_exit_user',
