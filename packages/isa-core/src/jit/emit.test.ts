@@ -132,6 +132,9 @@ describe('compiled blocks match the interpreter on random programs', () => {
     fc.tuple(fc.constantFrom(...LD), reg, fc.integer({ min: 0, max: 255 })).map(([o, d, i]) => `${o} ${d},${i * 8 - 1024}(x31)`),
     fc.tuple(fc.constantFrom(...ST), src, fc.integer({ min: 0, max: 255 })).map(([o, t, i]) => `${o} ${t},${i * 8 - 1023 + (i % 3)}(x31)`),
     fc.tuple(fc.constantFrom(...BR), src, src).map(([o, s, t]) => `${o} ${s},${t},8`),
+    // Branches and jumps anywhere near (backward too: loops inside the compiled region).
+    fc.tuple(fc.constantFrom(...BR), src, src, fc.integer({ min: -8, max: 8 })).map(([o, s, t, j]) => `${o} ${s},${t},${j * 4 || 8}`),
+    fc.tuple(reg, fc.integer({ min: -8, max: 8 })).map(([d, j]) => `jal ${d},${j * 4 || 8}`),
     fc.tuple(reg, fc.integer({ min: 0, max: 0xfffff })).map(([d, i]) => `lui ${d},${i}`),
     fc.tuple(reg, fc.integer({ min: 0, max: 0xfffff })).map(([d, i]) => `auipc ${d},${i}`),
     // Rows without an emitter run their exec in the middle of a block (FP reading/writing x).
@@ -166,6 +169,6 @@ describe('compiled blocks match the interpreter on random programs', () => {
         });
         expect(JSON.stringify(states[0].st)).toBe(JSON.stringify(states[1].st));
         if (!sameBytes(states[0].mem, states[1].mem)) expect.fail('memory differs');
-      }), { numRuns: 60 });
+      }), { numRuns: 80 });
   });
 });
