@@ -54,6 +54,11 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     spec: 'priv "Physical Memory Protection": PMP violations raise access-fault exceptions (1, 5, 7)',
     handling: 'line accepted when tsvisor gives the spec answer',
   },
+  'misaligned-tval': {
+    qemu: 'a misaligned load that faults (access or page fault) reports the naturally aligned address below it in mtval',
+    spec: 'priv "Machine Trap Value Register (mtval)": for a misaligned load or store that faults, mtval holds the virtual address of the portion of the access that caused the fault',
+    handling: 'line accepted when tsvisor gives the spec answer',
+  },
   'pte-read-nonexistent': {
     qemu: 'a PTE read from an address with no memory raises a page fault (a guest-page fault with htval in a G-stage walk)',
     spec: 'priv "Virtual Address Translation Process" step 2: if accessing the PTE violates a PMA or PMP check, raise an access-fault exception for the original access type',

@@ -112,8 +112,11 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay
   const m = last && /PTE at 0x([0-9a-f]+) not accessible/.exec(last.decision);
   const ptr = last && /^pointer to next level at ppn 0x([0-9a-f]+)/.exec(last.decision);
   const accessFault = !r.ok && [1, 5, 7].includes(r.fault.cause);
+  // (or a G-stage leaf that puts a VS page table outside RAM: the walk stops on reading it)
+  const gLeaf = last && last.stage === 'g' && /^leaf.*ppn 0x([0-9a-f]+)/.exec(last.decision);
   const pteOutsideRam = accessFault && !!last && ((!!m && outside(BigInt(`0x${m[1]}`))) ||
-    /table address >= 2\^53/.test(last.decision) || (!!ptr && outside(BigInt(`0x${ptr[1]}`) << 12n)));
+    /table address >= 2\^53/.test(last.decision) || (!!ptr && outside(BigInt(`0x${ptr[1]}`) << 12n)) ||
+    (!!gLeaf && outside(BigInt(`0x${gLeaf[1]}`) << 12n)));
   const vsSteps = (r.trace ?? []).filter((x) => x.stage === 'vs' && x.pteAddr >= 0n);
   const implicitGpa = !r.ok && r.fault.tinst !== 0 ? r.fault.htval << 2n : undefined;
   const rootVsPteGpa = vsSteps.length ? vsSteps[0]!.pteAddr : undefined;

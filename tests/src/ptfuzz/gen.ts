@@ -41,6 +41,7 @@ const SIZE: Record<Kind, number> = {
   ld: 8, lw: 4, lhu: 2, lbu: 1, sd: 8, sw: 4, sh: 2, sb: 1, 'amoor.d': 8, 'amoswap.w': 4, fetch: 4,
   'hlv.d': 8, 'hlv.wu': 4, 'hlv.b': 1, 'hlvx.hu': 2, 'hlvx.wu': 4, 'hsv.d': 8, 'hsv.w': 4, 'hsv.b': 1, 'lr.d': 8,
 };
+const MISALIGNABLE = new Set<Kind>(['ld', 'lw', 'lhu', 'sd', 'sw', 'sh']);
 const HLV_KINDS = new Set<Kind>(['hlv.d', 'hlv.wu', 'hlv.b', 'hlvx.hu', 'hlvx.wu', 'hsv.d', 'hsv.w', 'hsv.b']);
 const STORES = new Set<Kind>(['sd', 'sw', 'sh', 'sb', 'amoor.d', 'amoswap.w', 'hsv.d', 'hsv.w', 'hsv.b']);
 /** mode field: 0 U, 1 S, 4 VU, 5 VS. */
@@ -455,6 +456,14 @@ export function generate(seed: number, options: PtFuzzOptions = {}): PtProgram {
         if (virt && vsatpMode === 0 && hgatpMode === 0 && !opts.departures) va &= (1n << 56n) - 1n;
       }
       if (kind === 'fetch') va &= ~3n;
+      // Misaligned scalar loads and stores (priv "Misaligned Loads and Stores": the EEI may
+      // perform them; QEMU 7.2 and tsvisor both do, without trapping), inside a page or
+      // straddling two pages: two translations, and a fault on the second page reports the
+      // address of its first byte. AMOs, LR and HLV/HSV stay aligned.
+      if (MISALIGNABLE.has(kind) && rng.bool(0.2)) {
+        const sz = SIZE[kind];
+        va = rng.bool(0.5) ? (va | 0xfffn) - BigInt(rng.int(sz - 1)) : va + BigInt(rng.range(1, sz - 1));
+      }
       let flags = rng.int(16);
       if (virt && kind !== 'fetch' && !opts.departures) {
         // QEMU 7.2 ignores vsstatus.MXR for HLV/HSV and MPRV accesses with MPV=1, and lets

@@ -69,6 +69,7 @@ export function describeAccess(a: AccessInfo): string {
 const TRAP = /^A(\d+) c=(\S+) t=(\S+) t2=(\S+) ti=(\S+) g=(\d)(\d) i=(\S+)$/;
 const PSEUDO = new Set([0x3000n, 0x3020n]);
 const STORE_KINDS = /^(s[bhwd]$|amo|hsv)/;
+const SIZE_OF: Record<string, number> = { ld: 8, lw: 4, lhu: 2, sd: 8, sw: 4, sh: 2 };
 
 interface TrapLine { n: number; cause: bigint; tval: string; tval2: bigint; tinst: bigint; gva: string; mpv: string; insn: bigint }
 function parseTrap(l: string): TrapLine | undefined {
@@ -107,7 +108,11 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   // allowed (QEMU 7.2 writes 0 for explicit accesses); ours writes the transformed
   // instruction (our probes use offset 0: rs1 field zeroed) or, for an implicit VS-stage
   // PTE access, the pseudoinstruction.
-  if (q.tinst === 0n && t.tinst !== 0n && (PSEUDO.has(t.tinst) || (t.insn !== 0n && t.tinst === (t.insn & ~(0x1fn << 15n))))) {
+  // For a misaligned access the rs1 field holds the faulting address minus the original one
+  // (the "Addr. Offset" of the transformed load/store).
+  const offset = (BigInt(t.tval) - acc.va) & ((1n << 64n) - 1n);
+  const transformed = t.insn !== 0n && offset < 32n && t.tinst === ((t.insn & ~(0x1fn << 15n)) | (offset << 15n));
+  if (q.tinst === 0n && t.tinst !== 0n && (PSEUDO.has(t.tinst) || transformed)) {
     t2.tinst = 0n; used.push('tinst: QEMU 0, ours the transformed instruction or pseudoinstruction');
   }
   // mstatus.GVA for HLV/HLVX/HSV (and MPRV with MPV=1) executed in M: their mtval is a guest
@@ -142,7 +147,7 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   // access fault); QEMU 7.2 raises a page fault (QEMU_DEPARTURES 'pte-read-nonexistent').
   // In a G-stage walk (for the final GPA or for a VS PTE address) QEMU raises a guest-page
   // fault instead, with htval (and htinst 0 or the PTE-read pseudoinstruction).
-  if (q.cause === PAGE_FAULT[type] && t.cause === ACCESS_FAULT[type] && q.tval2 === t.tval2) {
+  if (q.cause === PAGE_FAULT[type] && t.cause === ACCESS_FAULT[type] && q.tval2 === t2.tval2) {
     const r = replayAccess(prog, acc.n, svExt);
     if (r?.pteOutsideRam) { t2.cause = q.cause; used.push('pte-read-nonexistent'); }
   } else if (acc.mode >= 4 && (q.cause === GUEST_PAGE_FAULT[type] || (q.cause === 21n && PSEUDO.has(q.tinst))) &&
@@ -153,6 +158,14 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
     if (r?.pteOutsideRam && r.lastStage === 'g') {
       t2.cause = q.cause; t2.tval2 = q.tval2; t2.tinst = q.tinst; used.push('pte-read-nonexistent');
     }
+  }
+  // A misaligned load that faults: mtval is the address of the portion that faulted (priv
+  // "Machine Trap Value Register": the original address, or the first byte of the second
+  // page); QEMU 7.2 splits it into aligned halves and reports the aligned address below it
+  // (QEMU_DEPARTURES 'misaligned-tval').
+  const size = BigInt(SIZE_OF[acc.kind] ?? 1);
+  if (type === 1 && (acc.va & (size - 1n)) !== 0n && BigInt(t.tval) === acc.va && BigInt(q.tval) === (acc.va & ~(size - 1n)) && q.cause === t2.cause) {
+    t2.tval = q.tval; used.push('misaligned-tval');
   }
   // A trap whose mtval is not a guest virtual address (illegal instruction, tval 0) clears
   // GVA; QEMU 7.2 sets it for every trap from V=1 (QEMU_DEPARTURES 'gva-stale').
