@@ -105,6 +105,28 @@ describe('compiled blocks', () => {
     expect(m.hart.getX(10)).toBe(502n);
   });
 
+  it('a device that stops the machine on a store inside a compiled loop stops it right after that store', () => {
+    // The store is emitted code (sw) or a row's exec called from the block (fsw).
+    for (const store of [['sw a0,0(t2)'], ['fmv.w.x ft0,a0', 'fsw ft0,0(t2)']]) {
+      const seen = [true, false].map((jit) => {
+        const m = machine({ jit, jitThreshold: 16 });
+        m.hart.setCsr(0x300, 0x2000n); // mstatus.FS = Initial
+        let writes = 0;
+        m.memory.addDevice(0x1000_0000, 0x100, {
+          read: () => 0,
+          write: () => { if (++writes === 300) m.hart.requestStop(); },
+        }, 'stopper');
+        load(m, ['lui t2,0x10000', 'addi a0,a0,1', ...store, 'addi a1,a1,2', `jal zero,${-8 - 4 * store.length}`]);
+        const retired = m.hart.run(100_000);
+        return { retired, pc: m.hart.getPc(), a0: m.hart.getX(10), a1: m.hart.getX(11), instret: m.hart.instret };
+      });
+      expect(seen[0].a0).toBe(300n);
+      expect(seen[0].a1).toBe(598n);
+      expect(seen[0].pc).toBe(BigInt(RAM_BASE + 8 + 4 * store.length));
+      expect(seen[0]).toEqual(seen[1]);
+    }
+  });
+
   it('FENCE.I and satp changes are honoured', () => {
     const [a, b] = both((m) => {
       load(m, ['addi a0,a0,1', 'addi a1,a1,2', 'fence.i', 'addi t0,t0,-1', 'bne t0,zero,-16', 'ebreak']);
