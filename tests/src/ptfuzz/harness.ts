@@ -147,17 +147,16 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   // access fault); QEMU 7.2 raises a page fault (QEMU_DEPARTURES 'pte-read-nonexistent').
   // In a G-stage walk (for the final GPA or for a VS PTE address) QEMU raises a guest-page
   // fault instead, with htval (and htinst 0 or the PTE-read pseudoinstruction).
-  if (q.cause === PAGE_FAULT[type] && t.cause === ACCESS_FAULT[type] && q.tval2 === t2.tval2) {
+  // (For the G-stage walk of a VS PTE address QEMU reports 21 whatever the access type:
+  // 'implicit-gpf-type'; through MPRV with MPV=1, 13 or the page fault: 'mprv-mpv'.)
+  const gpfLike = q.cause === GUEST_PAGE_FAULT[type] || (q.cause === 21n && PSEUDO.has(q.tinst)) ||
+    (mprvV && (q.cause === PAGE_FAULT[type] || q.cause === 13n) && q.tval2 !== 0n);
+  const gReplay = acc.mode >= 4 && gpfLike && t.cause === ACCESS_FAULT[type] && t.tval2 === 0n ? replayAccess(prog, acc.n, svExt) : undefined;
+  if (gReplay?.pteOutsideRam && gReplay.lastStage === 'g') {
+    t2.cause = q.cause; t2.tval2 = q.tval2; t2.tinst = q.tinst; used.push('pte-read-nonexistent');
+  } else if (q.cause === PAGE_FAULT[type] && t.cause === ACCESS_FAULT[type] && q.tval2 === t2.tval2) {
     const r = replayAccess(prog, acc.n, svExt);
     if (r?.pteOutsideRam) { t2.cause = q.cause; used.push('pte-read-nonexistent'); }
-  } else if (acc.mode >= 4 && (q.cause === GUEST_PAGE_FAULT[type] || (q.cause === 21n && PSEUDO.has(q.tinst))) &&
-    t.cause === ACCESS_FAULT[type] && t.tval2 === 0n) {
-    // (For the G-stage walk of a VS PTE address QEMU reports 21 whatever the access type:
-    // QEMU_DEPARTURES 'implicit-gpf-type'.)
-    const r = replayAccess(prog, acc.n, svExt);
-    if (r?.pteOutsideRam && r.lastStage === 'g') {
-      t2.cause = q.cause; t2.tval2 = q.tval2; t2.tinst = q.tinst; used.push('pte-read-nonexistent');
-    }
   }
   // A misaligned load that faults: mtval is the address of the portion that faulted (priv
   // "Machine Trap Value Register": the original address, or the first byte of the second
