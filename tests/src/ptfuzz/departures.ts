@@ -50,7 +50,7 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     handling: 'line accepted when tsvisor gives the spec answer',
   },
   'pmp-gpf': {
-    qemu: 'a PMP denial of the final address of a two-stage translation is reported as a guest-page fault with htval',
+    qemu: 'a PMP denial of the final address of a two-stage translation, or of a G-stage PTE read, is reported as a guest-page fault with htval',
     spec: 'priv "Physical Memory Protection": PMP violations raise access-fault exceptions (1, 5, 7)',
     handling: 'line accepted when tsvisor gives the spec answer',
   },

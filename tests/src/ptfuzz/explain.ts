@@ -12,6 +12,8 @@ interface Replay {
   pmpDenied: boolean;
   /** The walk stopped at a PTE address outside RAM. */
   pteOutsideRam: boolean;
+  /** The walk stopped because PMP or PMA refused a PTE read (any address). */
+  pteDenied: boolean;
   /** Stage of the walk's last step ('single', 'vs' or 'g'). */
   lastStage?: string;
   /** The walk, writing A/D, stops because PMP (or PMA) forbids the A/D store into a PTE. */
@@ -120,6 +122,6 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay
   const vsSteps = (r.trace ?? []).filter((x) => x.stage === 'vs' && x.pteAddr >= 0n);
   const implicitGpa = !r.ok && r.fault.tinst !== 0 ? r.fault.htval << 2n : undefined;
   const rootVsPteGpa = vsSteps.length ? vsSteps[0]!.pteAddr : undefined;
-  return { text: lines.join('\n'), ok: r.ok, pa: r.ok ? r.pa : 0, cause: r.ok ? -1 : r.fault.cause, pmpDenied, pteOutsideRam, lastStage: last?.stage, adWriteDenied,
+  return { text: lines.join('\n'), ok: r.ok, pa: r.ok ? r.pa : 0, cause: r.ok ? -1 : r.fault.cause, pmpDenied, pteOutsideRam, pteDenied: accessFault && !!m, lastStage: last?.stage, adWriteDenied,
     implicitGpa, rootVsPteGpa };
 }

@@ -7,9 +7,9 @@
  * damages random PTEs: V cleared, random R/W/X (reserved W-only encodings included), U/G/A/D
  * flipped, PBMT/N set, reserved bits 60:54 set, superpages misaligned, pointers redirected to
  * another table of the same tree (loops), to data pages or outside RAM. Then it makes accesses:
- * loads, stores, AMOs, LR (in U/S through MPRV) and fetches in U/S/VU/VS, and HLV/HLVX/HSV
- * run in HS-mode with SPVP picking VS or VU, with random SUM/MXR and vsstatus.SUM/MXR,
- * menvcfg/henvcfg PBMTE/ADUE.
+ * loads, stores (some misaligned, some straddling two pages), AMOs and LR (through MPRV with
+ * MPP/MPV) and fetches in U/S/VU/VS, and HLV/HSV (HLVX with `departures`) run in HS-mode with
+ * SPVP picking VS or VU, with random SUM/MXR and vsstatus.SUM/MXR, menvcfg/henvcfg PBMTE/ADUE.
  *
  * Physical layout (QEMU virt, 256 MiB RAM at 0x80000000):
  *   0x80000000 runner (PMP: no access from S/U, so a stray mapping cannot reach it)

@@ -154,6 +154,10 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   const gReplay = acc.mode >= 4 && gpfLike && t.cause === ACCESS_FAULT[type] && t.tval2 === 0n ? replayAccess(prog, acc.n, svExt) : undefined;
   if (gReplay?.pteOutsideRam && gReplay.lastStage === 'g') {
     t2.cause = q.cause; t2.tval2 = q.tval2; t2.tinst = q.tinst; used.push('pte-read-nonexistent');
+  } else if (gReplay?.pteDenied && gReplay.lastStage === 'g') {
+    // PMP refusing a G-stage PTE read: an access fault too; QEMU 7.2 turns it into a
+    // guest-page fault like a PMP denial of the final address (QEMU_DEPARTURES 'pmp-gpf').
+    t2.cause = q.cause; t2.tval2 = q.tval2; t2.tinst = q.tinst; used.push('pmp-gpf');
   } else if (q.cause === PAGE_FAULT[type] && t.cause === ACCESS_FAULT[type] && q.tval2 === t2.tval2) {
     const r = replayAccess(prog, acc.n, svExt);
     if (r?.pteOutsideRam) { t2.cause = q.cause; used.push('pte-read-nonexistent'); }
