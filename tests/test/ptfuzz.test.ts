@@ -1,7 +1,7 @@
 // The page-table fuzzer against QEMU 7.2 (`-cpu rv64,h=true`, and with svnapot=true,svpbmt=true):
 // random satp/vsatp/hgatp trees with damaged PTEs, and loads, stores (misaligned and
 // page-crossing too), AMOs, LR and fetches in U/S/VU/VS (V=1 data accesses through MPRV with
-// MPV=1), and HLV/HSV from HS. Every access's outcome (value, or mcause/mtval/mtval2/mtinst/GVA) and
+// MPV=1), and HLV/HLVX/HSV from HS. Every access's outcome (value, or mcause/mtval/mtval2/mtinst/GVA) and
 // every PTE change must agree, except where src/ptfuzz/departures.ts documents a QEMU 7.2
 // departure and tsvisor gives the spec's answer.
 // More seeds: `pnpm --filter @tsvisor/system-tests ptfuzz -- --seeds 200 --both`.
@@ -31,7 +31,7 @@ describe('page-table fuzzer: QEMU 7.2 vs tsvisor', () => {
 
   it('the CI seeds make V=1 loads, stores, AMOs and LR, and misaligned and page-crossing accesses', () => {
     const acc = Array.from({ length: 20 }, (_, s) => generate(s + 1).accesses).flat();
-    for (const k of ['ld', 'sd', 'amoor.d', 'amoswap.w', 'lr.d', 'hlv.d', 'hsv.w']) {
+    for (const k of ['ld', 'sd', 'amoor.d', 'amoswap.w', 'lr.d', 'hlv.d', 'hsv.w', 'hlvx.hu', 'hlvx.wu']) {
       expect(acc.some((a) => a.kind === k && a.mode >= 4), k).toBe(true);
     }
     const size: Record<string, bigint> = { ld: 8n, lw: 4n, lhu: 2n, sd: 8n, sw: 4n, sh: 2n };

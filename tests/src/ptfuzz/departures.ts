@@ -65,7 +65,7 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     handling: 'line accepted when tsvisor gives the spec answer',
   },
   'vs-fault-satp-bare': {
-    qemu: 'HLV/HSV from M-mode while satp is Bare: VS-stage page faults come out as access faults (QEMU checks satp.MODE, not vsatp)',
+    qemu: 'loads/stores with MPRV=1, MPV=1 from M-mode while satp is Bare: VS-stage page faults come out as access faults (QEMU checks satp.MODE, not vsatp)',
     spec: 'H "Two-Stage Address Translation": VS-stage faults are page faults (12, 13, 15) whatever satp holds',
     handling: 'line accepted when tsvisor gives the spec answer',
   },
@@ -75,9 +75,9 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     handling: 'line accepted when tsvisor gives the spec answer',
   },
   'hlvx-permission': {
-    qemu: 'HLVX reads pages that are readable but not executable',
-    spec: 'H "Hypervisor Virtual-Machine Load and Store Instructions": HLVX requires execute permission (not read) at both stages',
-    handling: 'generator avoids it',
+    qemu: 'HLVX is checked like the HLV of the same size: it reads pages that are readable but not executable (at either stage), faults on execute-only ones, and needs only PMP read permission',
+    spec: 'H "Hypervisor Virtual-Machine Load and Store Instructions": HLVX requires execute permission (not read) at both stages, and the supervisor physical memory attributes must grant both read and execute',
+    handling: 'line accepted when tsvisor gives the spec answer',
   },
   'hlv-vsstatus': {
     qemu: 'HLV/HSV (and MPRV accesses with MPV=1) ignore vsstatus.MXR, and as VS reach U pages whatever vsstatus.SUM says',

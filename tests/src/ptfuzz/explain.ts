@@ -45,7 +45,7 @@ export function explainAccess(prog: PtProgram, n: number, svExt: boolean): strin
 }
 
 /** Replays access n; pmpDenied: the walk succeeded and PMP denies the final access as S/U. */
-export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay | undefined {
+export function replayAccess(prog: PtProgram, n: number, svExt: boolean, opts: { asPlainLoad?: boolean } = {}): Replay | undefined {
   const acc = prog.accesses[n];
   if (!acc) return undefined;
   const mem = new Map<number, number>();
@@ -89,7 +89,8 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean): Replay
     vsstatus: (f & 4 ? 1n << 18n : 0n) | (f & 8 ? 1n << 19n : 0n),
     menvcfg: csrs.get(0x30a) ?? 0n, henvcfg: (csrs.get(0x60a) ?? 0n) & (csrs.get(0x30a) ?? 0n),
   });
-  const kind = acc.kind;
+  // asPlainLoad: an HLVX replayed as the HLV of the same size (read permission, not execute).
+  const kind = opts.asPlainLoad && acc.kind.startsWith('hlvx') ? acc.kind.replace('hlvx', 'hlv') as typeof acc.kind : acc.kind;
   const access = kind === 'fetch' ? 'fetch' : /^(s[bhwd]|amo|hsv)/.test(kind) ? 'store' : 'load';
   const r = t.translateVa(acc.va, { access, priv: (acc.mode & 1) as 0 | 1, virt: acc.mode >= 4, hlvx: kind.startsWith('hlvx'), trace: true, noTlb: true, readOnly: true });
   // Once more with the A/D stores (into the replay's own copy of the tables), to see whether

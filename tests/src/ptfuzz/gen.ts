@@ -8,7 +8,7 @@
  * flipped, PBMT/N set, reserved bits 60:54 set, superpages misaligned, pointers redirected to
  * another table of the same tree (loops), to data pages or outside RAM. Then it makes accesses:
  * loads, stores (some misaligned, some straddling two pages), AMOs and LR (through MPRV with
- * MPP/MPV) and fetches in U/S/VU/VS, and HLV/HSV (HLVX with `departures`) run in HS-mode with
+ * MPP/MPV) and fetches in U/S/VU/VS, and HLV/HLVX/HSV run in HS-mode with
  * SPVP picking VS or VU, with random SUM/MXR and vsstatus.SUM/MXR, menvcfg/henvcfg PBMTE/ADUE.
  *
  * Physical layout (QEMU virt, 256 MiB RAM at 0x80000000):
@@ -427,14 +427,12 @@ export function generate(seed: number, options: PtFuzzOptions = {}): PtProgram {
     for (let a = 0; a < opts.accessesPerScene; a++) {
       const virt = rng.bool(0.55);
       let kind: Kind;
-      // V=1 data accesses: HLV/HSV from HS (SPVP picks VS/VU), and loads, stores, AMOs and
-      // LR through MPRV with MPV=1 (QEMU 7.2 reports their G-stage faults as VS-stage page
-      // faults: QEMU_DEPARTURES 'mprv-mpv', reconciled in the harness). Fetches run at V=1
-      // for real. HLVX only with `departures`: QEMU 7.2 checks it like a load (read, not
-      // execute permission: QEMU_DEPARTURES 'hlvx-permission').
+      // V=1 data accesses: HLV/HLVX/HSV from HS (SPVP picks VS/VU), and loads, stores, AMOs
+      // and LR through MPRV with MPV=1 (QEMU 7.2 reports their G-stage faults as VS-stage
+      // page faults: QEMU_DEPARTURES 'mprv-mpv'; it checks HLVX like a load: 'hlvx-permission';
+      // both reconciled in the harness). Fetches run at V=1 for real.
       if (virt) kind = rng.pick(['fetch', 'fetch', 'fetch', 'hlv.d', 'hlv.wu', 'hlv.b', 'hsv.d', 'hsv.w', 'hsv.b',
-        'ld', 'lw', 'lhu', 'lbu', 'sd', 'sw', 'sb', 'amoor.d', 'amoswap.w', 'lr.d',
-        ...(opts.departures ? ['hlvx.hu', 'hlvx.wu'] as const : [])]);
+        'ld', 'lw', 'lhu', 'lbu', 'sd', 'sw', 'sb', 'amoor.d', 'amoswap.w', 'lr.d', 'hlvx.hu', 'hlvx.wu']);
       else kind = rng.pick(['ld', 'lw', 'lhu', 'lbu', 'sd', 'sw', 'sh', 'sb', 'amoor.d', 'amoswap.w', 'fetch', 'fetch', 'lr.d']);
       const mode = (virt ? 4 : 0) | rng.int(2);
       const list = virt ? targets.v : targets.s;

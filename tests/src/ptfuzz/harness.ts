@@ -173,7 +173,7 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   // A trap whose mtval is not a guest virtual address (illegal instruction, tval 0) clears
   // GVA; QEMU 7.2 sets it for every trap from V=1 (QEMU_DEPARTURES 'gva-stale').
   if (t.cause === 2n && q.gva === '1' && t.gva === '0') { t2.gva = '1'; used.push('gva-stale'); }
-  // HLV/HLVX/HSV from M with satp Bare: QEMU 7.2 turns VS-stage page faults into access
+  // MPRV accesses with MPV=1 from M with satp Bare: QEMU 7.2 turns VS-stage page faults into access
   // faults because it looks at satp, not vsatp (QEMU_DEPARTURES 'vs-fault-satp-bare').
   if (mIssuedV && prog.scenes[acc.scene]!.satpMode === 0 && q.cause === ACCESS_FAULT[type] && t.cause === PAGE_FAULT[type]) {
     t2.cause = q.cause; used.push('vs-fault-satp-bare');
@@ -188,6 +188,29 @@ function reconcile(q: TrapLine, t: TrapLine, acc: AccessInfo | undefined, counts
   if (fmtTrap(q) !== fmtTrap(t2)) return false;
   for (const u of used) counts.set(u, (counts.get(u) ?? 0) + 1);
   return true;
+}
+
+/**
+ * HLVX needs execute permission at both stages, not read, and PMP must grant read and
+ * execute (H "Hypervisor Virtual-Machine Load and Store Instructions"); QEMU 7.2 checks it
+ * like the HLV of the same size. Accepted when
+ * the two permission rules give different outcomes on the replayed walk, ours is the HLVX
+ * outcome and QEMU's the plain load's (completion, or the same cause).
+ */
+function hlvxAsLoad(q: string, t: string, acc: AccessInfo, prog: PtProgram, svExt: boolean): boolean {
+  if (!new RegExp(`^A${acc.n} `).test(q) || !new RegExp(`^A${acc.n} `).test(t)) return false;
+  const rx = replayAccess(prog, acc.n, svExt), rl = replayAccess(prog, acc.n, svExt, { asPlainLoad: true });
+  if (!rx || !rl || (rx.ok === rl.ok && rx.cause === rl.cause && rx.pmpDenied === rl.pmpDenied)) return false;
+  const pq = parseTrap(q), pt = parseTrap(t);
+  // (A walk that succeeds can still fail on the final address: PMP, or no memory there; an
+  // access fault, which QEMU 7.2 reports as a guest-page fault for PMP: 'pmp-gpf'.)
+  const outcome = (p: TrapLine | undefined, r: typeof rx): boolean => {
+    const finalFails = r.ok && (r.pmpDenied || r.pa < 0x8000_0000 || r.pa >= 0x9000_0000);
+    if (p === undefined) return r.ok && !finalFails;
+    if (BigInt(p.tval) !== acc.va) return false;
+    return r.ok ? finalFails && (p.cause === 5n || (p === pq && p.cause === 21n)) : p.cause === BigInt(r.cause);
+  };
+  return outcome(pt, rx) && outcome(pq, rl);
 }
 
 /** Is ours the access fault of an A/D store that PMP refuses (checked on the replayed walk)? */
@@ -207,10 +230,18 @@ export function comparePtRuns(prog: PtProgram, qemu: GuestRun, ours: GuestRun, s
   // first, then faults as a store: QEMU_DEPARTURES 'amo-cause'), and tsvisor may set A/D
   // before the physical access fails (the walk's A/D step precedes the PMA/PMP check of the
   // final address). The W lines of AMOs that trapped on QEMU are left out on both sides.
+  // The same for HLVX accesses whose lines differ (QEMU 7.2 checks them like loads:
+  // QEMU_DEPARTURES 'hlvx-permission').
   const trappedAmo = new Set<number>();
-  for (const l of qemu.output.split('\n')) {
-    const m = /^A(\d+) c=/.exec(l);
-    if (m && /^amo/.test(prog.accesses[Number(m[1])]?.kind ?? '')) trappedAmo.add(Number(m[1]));
+  const aLines = (out: string): Map<number, string> => {
+    const m = new Map<number, string>();
+    for (const l of out.split('\n')) { const a = /^A(\d+) /.exec(l); if (a) m.set(Number(a[1]), l); }
+    return m;
+  };
+  const qA = aLines(qemu.output), tA = aLines(ours.output);
+  for (const [n, l] of qA) {
+    const kind = prog.accesses[n]?.kind ?? '';
+    if ((/^amo/.test(kind) && / c=/.test(l)) || (kind.startsWith('hlvx') && tA.get(n) !== l)) trappedAmo.add(n);
   }
   const W = /^W(\d+) (\S+) (\S+)$/;
   /** The W lines of trapped AMOs on one side: PTE address -> value and access number. */
@@ -262,6 +293,7 @@ export function comparePtRuns(prog: PtProgram, qemu: GuestRun, ours: GuestRun, s
     const acc = m ? prog.accesses[Number(m[1])] : undefined;
     const pq = q ? parseTrap(q) : undefined, pt = t ? parseTrap(t) : undefined;
     if (pq && pt && reconcile(pq, pt, acc, accepted, prog, svExt)) continue;
+    if (acc?.kind.startsWith('hlvx') && q && t && hlvxAsLoad(q, t, acc, prog, svExt)) { count('hlvx-permission'); continue; }
     // Ours an access fault because PMP refuses an A/D store into a PTE, QEMU's anything else
     // (it writes the PTE regardless: QEMU_DEPARTURES 'pmp-ad-write'): accepted when the
     // replayed walk stops there and ours is exactly that fault.
