@@ -52,11 +52,36 @@ static int s_irq(struct trap_frame *f, uint64_t cause, uint64_t epc, uint64_t tv
 
 static void reset_seen(void) { nseen = 0; for (int i = 0; i < 8; i++) seen[i] = seen_prev[i] = 0; }
 
-/* Waits in WFI until n interrupts were seen (2 s of mtime at most). WFI rather than a
- * spin loop: on a busy host QEMU delivers its timer only when the hart lets it. */
+/* Waits in WFI until n interrupts were seen (2 s of mtime at most), with the caller's
+ * global enable (mstatus.MIE in M, sstatus.SIE in S) on. The test and the WFI run with that
+ * enable off and it is set again after each WFI, where the interrupt is taken: WFI wakes on
+ * an interrupt pending and enabled in mie whatever the global enables (priv spec, "Wait for
+ * Interrupt"). Testing nseen with interrupts on and then executing WFI loses an interrupt
+ * taken between the two, and the hart sleeps for good (seen on QEMU on a loaded host). */
 static void wait_for(int n) {
   uint64_t end = mtime() + 20000000;
-  while (nseen < n && mtime() < end) __asm__ volatile("wfi");
+  for (;;) {
+    csr_clear(mstatus, MSTATUS_MIE);
+    if (nseen >= n || mtime() >= end) break;
+    __asm__ volatile("wfi");
+    csr_set(mstatus, MSTATUS_MIE);
+  }
+  csr_set(mstatus, MSTATUS_MIE);
+}
+static void wait_for_s(int n) {
+  uint64_t end = mtime() + 20000000;
+  for (;;) {
+    csr_clear(sstatus, MSTATUS_SIE);
+    if (nseen >= n || mtime() >= end) break;
+    __asm__ volatile("wfi");
+    csr_set(sstatus, MSTATUS_SIE);
+  }
+  csr_set(sstatus, MSTATUS_SIE);
+}
+/* In S with an M-level interrupt to come: S cannot mask it, so spin instead of WFI. */
+static void spin_for(int n) {
+  uint64_t end = mtime() + 20000000;
+  while (nseen < n && mtime() < end) __asm__ volatile("nop");
 }
 
 /* In S: enable SSIE/SIE, raise SSIP ourselves, return what was seen. */
@@ -73,7 +98,7 @@ static uint64_t s_self_ssip(uint64_t arg) {
 /* In S with SIE = 0: M-level interrupts are still taken (they are always enabled below M). */
 static uint64_t s_spin(uint64_t n) {
   csr_clear(sstatus, MSTATUS_SIE);
-  wait_for((int)n);
+  spin_for((int)n);
   return nseen;
 }
 
@@ -81,7 +106,7 @@ static uint64_t s_wait_stie(uint64_t arg) {
   (void)arg;
   csr_set(sie, MIP_STIP);
   csr_set(sstatus, MSTATUS_SIE);
-  wait_for(1);
+  wait_for_s(1);
   csr_clear(sstatus, MSTATUS_SIE);
   return nseen;
 }
@@ -92,7 +117,7 @@ static uint64_t s_sstc(uint64_t arg) {
   csr_write(CSR_STIMECMP, now + 2000);
   csr_set(sie, MIP_STIP);
   csr_set(sstatus, MSTATUS_SIE);
-  wait_for(1);
+  wait_for_s(1);
   csr_clear(sstatus, MSTATUS_SIE);
   return nseen;
 }
