@@ -85,9 +85,9 @@ export const QEMU_DEPARTURES: Record<string, PtDeparture> = {
     handling: 'generator avoids it',
   },
   'vs-ad-before-g': {
-    qemu: 'sets A/D in a VS-stage leaf before the G-stage translation of the final address, which may then fault',
-    spec: 'open question, not settled here: tsvisor sets VS-stage A/D only once the G-stage translation of the final address succeeded; whether the spec (priv "Sv32 translation" step 7, H "Two-Stage Address Translation") allows the update for an access that then takes a guest-page fault is left to the issue',
-    handling: 'generator avoids it',
+    qemu: 'sets A/D in a VS-stage leaf before the G-stage translation of the final address, which may then fault (tsvisor writes them only once that translation succeeded)',
+    spec: 'not a departure, a choice the spec leaves open: priv "Addressing and Memory Protection" (Sv32): the PTE update need not be atomic with the access that caused it, and if a trap occurs the A and/or D bits may be updated although the access does not happen (riscv-isa-manual issue 1964: delaying the VS-stage D update until the G-stage walk of the final GPA is not required, nor forbidden)',
+    handling: 'line accepted when tsvisor gives the spec answer',
   },
   'hgatp-ppn-low': {
     qemu: 'hgatp keeps PPN[1:0] as written in Sv39x4/Sv48x4/Sv57x4 and the G-stage walk starts at that unaligned page: the first G-stage PTE read lands in the wrong table (seen as load guest-page faults on the root VS PTE, htinst 0x3000, for HLV/HSV and fetches)',

@@ -97,8 +97,8 @@ export function replayAccess(prog: PtProgram, n: number, svExt: boolean, opts: {
   // one of them is refused: priv "Virtual Address Translation Process": the PTE update is
   // checked like a store, and a PMP/PMA violation is an access fault.
   const w2 = t.translateVa(acc.va, { access, priv: (acc.mode & 1) as 0 | 1, virt: acc.mode >= 4, hlvx: kind.startsWith('hlvx'), trace: true, noTlb: true });
-  const last2 = w2.trace?.[w2.trace.length - 1];
-  const adWriteDenied = !w2.ok && !!last2 && /A\/D update not permitted/.test(last2.decision);
+  // (For a VS leaf the G-stage steps of the PTE store follow the leaf's step in the trace.)
+  const adWriteDenied = !w2.ok && (w2.trace ?? []).some((x) => /A\/D update not permitted/.test(x.decision));
   const lines = [`mmu-2stage replay of access ${n} (${KINDS.indexOf(kind) >= 0 ? kind : ''} ${access}):`];
   for (const s of r.trace ?? []) {
     lines.push(`  ${s.stage} L${s.level} pte@0x${s.pteAddr.toString(16)}${s.ptePa !== s.pteAddr ? ` (pa 0x${s.ptePa.toString(16)})` : ''} = 0x${s.pte.toString(16)}: ${s.decision}`);
