@@ -2,7 +2,8 @@
  * Debian's kernel on `tsvisor machine --aia aplic-imsic` (QEMU's -machine virt,aia=aplic-imsic):
  * OpenSBI sets up the M-level IMSICs and APLIC and delegates the sources; Linux drives the
  * S-level APLIC in MSI mode and the S-level IMSICs (irq-riscv-aplic-msi, irq-riscv-imsic-*),
- * including IPIs. One boot, --smp 2, with a virtio-rng device to read from.
+ * including IPIs (one boot, --smp 2, with a virtio-rng device to read from). And `tsvisor run
+ * --irqchip aia`: the same drivers in a VS-mode guest on kvm-api's in-kernel AIA.
  */
 import { describe, expect, it } from 'vitest';
 import { ensureGuest } from '../../../tooling/guest/src/guest.js';
@@ -18,8 +19,8 @@ function counts(stdout: string, name: string): { counts: number[]; line: string 
   return { counts: [Number(f[1]), Number(f[2])], line };
 }
 
-describe('Debian Linux on tsvisor machine --aia aplic-imsic', () => {
-  it('boots with APLIC + IMSIC, and UART, virtio and IPI interrupts arrive through them (--smp 2)', async () => {
+describe('Debian Linux with the AIA', () => {
+  it('tsvisor machine --aia aplic-imsic: boots with APLIC + IMSIC, and UART, virtio and IPI interrupts arrive through them (--smp 2)', async () => {
     const r = await runCli(
       ['machine', '-m', '512M', '--smp', '2', '--clock', 'instructions', '--jit', 'off', '--aia', 'aplic-imsic', '--rng',
         '--kernel', guest.image, '--initrd', guest.initramfs, '--append', 'console=ttyS0'],
@@ -47,6 +48,16 @@ describe('Debian Linux on tsvisor machine --aia aplic-imsic', () => {
     // Function-call IPIs (IMSIC identity 1) reached both harts.
     const ipiCounts = ipi!.trim().split(/\s+/).slice(1, 3).map(Number);
     expect(ipiCounts.every((n) => n > 0)).toBe(true);
+    expect(r.status).toBe(0);
+  });
+
+  it('tsvisor run --irqchip aia: the guest drives KVM\'s in-kernel APLIC and IMSIC (KVM_IRQ_LINE, no userspace irqchip) and shuts down with 0', async () => {
+    const r = await runCli(['run', '-m', '256', '--irqchip', 'aia', '-k', guest.image, '-i', guest.initramfs, '-p', 'tsvisor.test=1'], { timeoutMs: 1_500_000 });
+    expect(r.stdout).toContain('riscv-intc: 64 local interrupts mapped using AIA');
+    expect(r.stdout).toContain('riscv-imsic: imsics@8000000: providing IPIs using interrupt 1');
+    expect(r.stdout).toMatch(/riscv-aplic 8001000\.aplic: \d+ interrupts forwarded to MSI base 0x0000000008000000/);
+    expect(r.stdout).toContain('TSVISOR-BOOT-OK');
+    expect(r.stdout).toContain('reboot: Power down');
     expect(r.status).toBe(0);
   });
 });
