@@ -4,17 +4,8 @@
  * Runs random instruction streams on QEMU and tsvisor and prints each divergence.
  */
 import { runSeed } from './fuzz/harness.js';
+import { wholeArg as arg } from './cli-args.js';
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) {
-    console.error(`--${name} ${process.argv[i + 1]}: expected a whole number`);
-    process.exit(2);
-  }
-  return v;
-}
 
 const seeds = arg('seeds', 100);
 const start = arg('start', 1);
